@@ -1,0 +1,75 @@
+//! Board descriptions: one TOML file per board in `boards/`, embedded in the binary.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The boards built into roomd, by file name.
+const EMBEDDED: &[(&str, &str)] = &[("sim.toml", include_str!("../../boards/sim.toml"))];
+
+/// What a board is: which product it presents as, and what it has.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardDescription {
+    /// Short name (`sim`, `codec-pro`).
+    pub name: String,
+    /// Product codename for the xAPI schema (`barents` is the Codec Pro).
+    pub product: String,
+    /// `Status SystemUnit ProductId`.
+    pub product_id: String,
+    /// `Status SystemUnit ProductPlatform`.
+    pub product_platform: String,
+    /// `Status SystemUnit Hardware Module SerialNumber`.
+    pub serial_number: String,
+    /// A simulated board: hardware is driven by `Simulation *` commands.
+    #[serde(default)]
+    pub simulated: bool,
+    /// Schema extensions the board adds (`simulation`).
+    #[serde(default)]
+    pub schema_extensions: Vec<String>,
+}
+
+impl BoardDescription {
+    /// Reads a board file; falls back to the built-in copy of a file with the same name,
+    /// so the default `boards/sim.toml` works wherever roomd is started.
+    pub fn load(path: &Path) -> Result<BoardDescription, String> {
+        let shown = path.display();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                EMBEDDED
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, text)| text.to_string())
+                    .ok_or_else(|| format!("cannot read board file {shown}: {e}"))?
+            }
+        };
+        Self::parse(&text).map_err(|e| format!("board file {shown}: {e}"))
+    }
+
+    pub fn parse(text: &str) -> Result<BoardDescription, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_simulated_board_is_a_codec_pro() {
+        let sim = BoardDescription::load(Path::new("/nonexistent/sim.toml")).unwrap();
+        assert_eq!(sim.product, "barents");
+        assert!(sim.simulated);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = BoardDescription::parse(
+            "name='x'\nproduct='barents'\nproduct_id='a'\nproduct_platform='b'\nserial_number='c'\ncolour='red'\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("colour"), "{err}");
+    }
+}

@@ -1,0 +1,124 @@
+//! Assembles a device for a board: the schema, the bus, durable state, the services, and the
+//! servers that let clients in.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+use crate::board::BoardDescription;
+use crate::clock::Clock;
+use crate::services::{self, system_unit::BootAction};
+use crate::store::{self, Loaded};
+use crate::users::{AdminPassword, Users};
+use crate::xapi::{Bus, Limits, Schema};
+
+/// How to start a device (the `roomd run` flags).
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub board: PathBuf,
+    pub data: PathBuf,
+    pub listen: IpAddr,
+    pub http_port: u16,
+    pub admin_password: Option<String>,
+}
+
+/// A device, assembled and its services running.
+pub struct Device {
+    pub bus: Arc<Bus>,
+    pub users: Arc<Users>,
+    pub board: BoardDescription,
+    pub admin_password: AdminPassword,
+    boot: mpsc::Receiver<BootAction>,
+}
+
+impl Device {
+    /// Builds the device and starts its services. Call inside a tokio runtime.
+    pub fn build(options: &Options, clock: Arc<Clock>) -> Result<Device, String> {
+        let board = BoardDescription::load(&options.board)?;
+        let schema = Schema::embedded(&board.product, &board.schema_extensions)?;
+        std::fs::create_dir_all(&options.data)
+            .map_err(|e| format!("cannot create data dir {}: {e}", options.data.display()))?;
+        let bus = Bus::new(Arc::new(schema), clock, Limits::default());
+
+        let config_path = options.data.join("config.json");
+        let stored = match store::load_json::<BTreeMap<String, String>>(&config_path) {
+            Loaded::Found(map) => map,
+            Loaded::Missing | Loaded::Corrupt(_) => BTreeMap::new(),
+        };
+        bus.attach_config_store(
+            &stored,
+            Box::new(move |overrides| store::save_json(&config_path, overrides)),
+        );
+
+        let (users, admin_password) = Users::open(&options.data, options.admin_password.as_deref())
+            .map_err(|e| format!("cannot open the accounts: {e}"))?;
+        let users = Arc::new(users);
+
+        let (boot_tx, boot) = mpsc::channel(1);
+        services::system_unit::install(&bus, &board, boot_tx);
+        services::audio::install(&bus);
+        services::standby::install(&bus);
+        services::message::install(&bus);
+        services::peripherals::install(&bus);
+        services::user_interface::install(&bus);
+        services::user_management::install(&bus, &users);
+        if board.simulated {
+            services::simulation::install(&bus);
+        }
+        Ok(Device {
+            bus,
+            users,
+            board,
+            admin_password,
+            boot,
+        })
+    }
+
+    /// Opens the servers, prints `listening <name> <addr>` for each, and runs until
+    /// `SystemUnit Boot` or Ctrl-C. Returns what the device should do next.
+    pub async fn run(mut self, options: &Options) -> Result<BootAction, String> {
+        let http_addr = SocketAddr::new(options.listen, options.http_port);
+        let listener = TcpListener::bind(http_addr)
+            .await
+            .map_err(|e| format!("cannot listen on {http_addr}: {e}"))?;
+        let bound = listener.local_addr().map_err(|e| e.to_string())?;
+        announce("http", bound);
+        if let AdminPassword::Generated(pw) = &self.admin_password {
+            println!("admin password {pw}");
+            println!(
+                "(generated at first start and shown only this once; only its hash is stored)"
+            );
+        }
+        tracing::info!(
+            "roomd on board {} ({}): xAPI at ws://{bound}/ws",
+            self.board.name,
+            self.board.product_platform
+        );
+        let app = crate::remote::App::new(self.bus.clone(), self.users.clone());
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(crate::remote::serve_http(listener, app, async {
+            let _ = stop_rx.await;
+        }));
+        let action = tokio::select! {
+            a = self.boot.recv() => a.unwrap_or(BootAction::Shutdown),
+            _ = tokio::signal::ctrl_c() => BootAction::Shutdown,
+        };
+        // Give the answer to `SystemUnit Boot` time to leave.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let _ = stop_tx.send(());
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), server).await;
+        Ok(action)
+    }
+}
+
+/// The start-up line scripts read: `listening http 127.0.0.1:8080`.
+fn announce(name: &str, addr: SocketAddr) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "listening {name} {addr}");
+    let _ = out.flush();
+}

@@ -1,0 +1,13 @@
+//! roomd: the runtime of a video-conferencing room device.
+//!
+//! See `README.md` and `../shared/DESIGN.md` for the architecture. The crate is a library
+//! (everything below) and the `roomd` binary (`src/main.rs`).
+
+pub mod board;
+pub mod clock;
+pub mod device;
+pub mod remote;
+pub mod services;
+pub mod store;
+pub mod users;
+pub mod xapi;

@@ -1,0 +1,95 @@
+//! The `roomd` command: `roomd run` starts the device (also the default with no command).
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use roomd::clock::Clock;
+use roomd::device::{Device, Options};
+use roomd::services::system_unit::BootAction;
+
+#[derive(Parser)]
+#[command(
+    name = "roomd",
+    version,
+    about = "The runtime of a video-conferencing room device"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the device.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args, Clone)]
+struct RunArgs {
+    /// Board description (TOML); the built-in copy is used if the file is not on disk.
+    #[arg(long, default_value = "boards/sim.toml")]
+    board: PathBuf,
+    /// Where configuration, accounts and macros are stored.
+    #[arg(long, default_value = "var")]
+    data: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    listen: IpAddr,
+    /// HTTP port (xAPI WebSocket at /ws); 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    http_port: u16,
+    /// The admin password; without it, one is generated at first start and printed once.
+    #[arg(long, env = "ROOMD_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = match Cli::parse().command {
+        Some(Command::Run(args)) => args,
+        None => match Cli::parse_from(["roomd", "run"]).command {
+            Some(Command::Run(args)) => args,
+            None => unreachable!("run was given"),
+        },
+    };
+    let options = Options {
+        board: args.board,
+        data: args.data,
+        listen: args.listen,
+        http_port: args.http_port,
+        admin_password: args.admin_password,
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let outcome = runtime.block_on(async {
+        let device = Device::build(&options, Arc::new(Clock::real()))?;
+        device.run(&options).await
+    });
+    drop(runtime);
+    match outcome {
+        Ok(BootAction::Restart) => restart(),
+        Ok(BootAction::Shutdown) => {}
+        Err(e) => {
+            eprintln!("roomd: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// `SystemUnit Boot`: start afresh as the same program with the same arguments.
+fn restart() {
+    use std::os::unix::process::CommandExt;
+    tracing::info!("restarting");
+    let exe = std::env::current_exe().expect("own executable");
+    let err = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .exec();
+    eprintln!("roomd: restart failed: {err}");
+    std::process::exit(1);
+}

@@ -1,0 +1,184 @@
+//! Helpers shared by the integration tests: a roomd process, and a JSON-RPC WebSocket client.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use base64::Engine;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value as Json, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const PASSWORD: &str = "test-admin-pw";
+
+/// A roomd process on the simulated board, with its own data dir and a free port.
+pub struct Roomd {
+    pub child: Child,
+    pub port: u16,
+    pub data: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Roomd {
+    pub fn start() -> Roomd {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_path_buf();
+        let mut roomd = Roomd::start_in(&data);
+        roomd._dir = Some(dir);
+        roomd
+    }
+
+    /// Starts roomd on an existing data dir (to test what survives a restart).
+    pub fn start_in(data: &Path) -> Roomd {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_roomd"))
+            .args(["run", "--http-port", "0", "--data"])
+            .arg(data)
+            .args(["--admin-password", PASSWORD])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start roomd");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let port = loop {
+            let line = lines
+                .next()
+                .expect("roomd printed its listening line")
+                .unwrap();
+            if let Some(addr) = line.strip_prefix("listening http ") {
+                break addr.rsplit(':').next().unwrap().parse().unwrap();
+            }
+        };
+        // Keep draining stdout so roomd never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Roomd {
+            child,
+            port,
+            data: data.to_path_buf(),
+            _dir: None,
+        }
+    }
+
+    pub fn url(&self, legacy: bool) -> String {
+        let q = if legacy { "?legacy" } else { "" };
+        format!("ws://127.0.0.1:{}/ws{q}", self.port)
+    }
+
+    pub async fn connect(&self) -> Client {
+        Client::connect(&self.url(false), "admin", PASSWORD)
+            .await
+            .unwrap()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Roomd {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A bare JSON-RPC client over WebSocket (Basic auth).
+pub struct Client {
+    pub ws: Ws,
+    next_id: u64,
+    /// Feedback that arrived while waiting for a reply.
+    pub feedback: Vec<Json>,
+}
+
+impl Client {
+    pub async fn connect(url: &str, user: &str, password: &str) -> Result<Client, String> {
+        let mut request = url.into_client_request().unwrap();
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        request
+            .headers_mut()
+            .insert("Authorization", format!("Basic {token}").parse().unwrap());
+        let (ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Client {
+            ws,
+            next_id: 0,
+            feedback: Vec::new(),
+        })
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.ws.send(Message::Text(text.into())).await.unwrap();
+    }
+
+    /// The next JSON message from roomd.
+    pub async fn recv(&mut self) -> Json {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("a message within 10 s")
+                .expect("connection open")
+                .expect("no error");
+            if let Message::Text(t) = msg {
+                return serde_json::from_str(&t).unwrap();
+            }
+        }
+    }
+
+    /// Sends a request and returns the whole reply (result or error).
+    pub async fn call(&mut self, method: &str, params: Json) -> Json {
+        self.next_id += 1;
+        let id = self.next_id.to_string();
+        let request = json!({"jsonrpc":"2.0","id":id,"method":method,"params":params});
+        self.send_text(&request.to_string()).await;
+        loop {
+            let reply = self.recv().await;
+            if reply.get("id") == Some(&json!(id)) {
+                return reply;
+            }
+            self.feedback.push(reply);
+        }
+    }
+
+    /// The result of a request that must succeed.
+    pub async fn ok(&mut self, method: &str, params: Json) -> Json {
+        let reply = self.call(method, params.clone()).await;
+        match reply.get("result") {
+            Some(r) => r.clone(),
+            None => panic!("{method} {params} failed: {reply}"),
+        }
+    }
+
+    /// The error code of a request that must fail.
+    pub async fn err(&mut self, method: &str, params: Json) -> (i64, String) {
+        let reply = self.call(method, params.clone()).await;
+        let error = reply
+            .get("error")
+            .unwrap_or_else(|| panic!("{method} {params} should fail: {reply}"));
+        (
+            error["code"].as_i64().unwrap(),
+            error["message"].as_str().unwrap_or("").to_string(),
+        )
+    }
+
+    /// The next feedback notification (from the backlog first).
+    pub async fn next_feedback(&mut self) -> Json {
+        if !self.feedback.is_empty() {
+            return self.feedback.remove(0);
+        }
+        loop {
+            let m = self.recv().await;
+            if m["method"] == "xFeedback/Event" {
+                return m;
+            }
+        }
+    }
+}
