@@ -7,7 +7,7 @@ use serde_json::{Value as Json, json};
 /// What went wrong, in the categories that clients distinguish.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The request could not be read at all (malformed path syntax, wrong JSON shapes).
+    /// The request's arguments make no sense (malformed path, a path of the wrong tree).
     InvalidRequest,
     /// No such node in the schema of this device.
     UnknownPath,
@@ -112,9 +112,11 @@ impl XapiError {
     /// The JSON-RPC error code for this error (research note xapi-macros.md §1.4).
     pub fn code(&self) -> i64 {
         match self.kind {
-            ErrorKind::InvalidRequest => -32600,
             ErrorKind::UnknownCommand => -32601,
-            ErrorKind::UnknownPath | ErrorKind::InvalidValue | ErrorKind::NoValue => -32602,
+            ErrorKind::InvalidRequest
+            | ErrorKind::UnknownPath
+            | ErrorKind::InvalidValue
+            | ErrorKind::NoValue => -32602,
             ErrorKind::Internal => -32603,
             ErrorKind::PermissionDenied => -31999,
             ErrorKind::TooManySubscriptions => -31998,

@@ -182,3 +182,32 @@ impl Client {
         }
     }
 }
+
+/// A device assembled in this process on the simulated board, with a clock that only moves
+/// when told to. Call inside a tokio runtime.
+pub fn device() -> (roomd::device::Device, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = roomd::device::Options {
+        board: "boards/sim.toml".into(),
+        data: dir.path().to_path_buf(),
+        listen: "127.0.0.1".parse().unwrap(),
+        http_port: 0,
+        admin_password: Some(PASSWORD.into()),
+    };
+    let clock = std::sync::Arc::new(roomd::clock::Clock::manual(1_795_600_000_000));
+    let device = roomd::device::Device::build(&options, clock).expect("device");
+    (device, dir)
+}
+
+/// A caller with the given roles.
+pub fn caller(name: &str, roles: &[roomd::xapi::Role]) -> roomd::xapi::Caller {
+    roomd::xapi::Caller {
+        name: name.into(),
+        roles: roomd::xapi::RoleSet::of(roles),
+    }
+}
+
+/// Parses a path for the bus API.
+pub fn p(text: &str) -> Vec<roomd::xapi::Seg> {
+    roomd::xapi::parse_text(text).unwrap()
+}
