@@ -12,19 +12,47 @@ async fn configuration_and_accounts_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let mut roomd = Roomd::start_in(dir.path());
     let mut c = roomd.connect().await;
-    c.ok("xSet", json!({"Path":"Configuration Audio DefaultVolume","Value":35})).await;
-    c.ok("xSet", json!({"Path":"Configuration SIP Proxy 2 Address","Value":"proxy.example.com"})).await;
-    c.ok("xCommand/UserManagement/User/Add", json!({"Username":"bob","Passphrase":"pw-bob-1","Role":["User"]})).await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration Audio DefaultVolume","Value":35}),
+    )
+    .await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration SIP Proxy 2 Address","Value":"proxy.example.com"}),
+    )
+    .await;
+    c.ok(
+        "xCommand/UserManagement/User/Add",
+        json!({"Username":"bob","Passphrase":"pw-bob-1","Role":["User"]}),
+    )
+    .await;
     roomd.kill();
     let roomd = Roomd::start_in(dir.path());
     let mut c = roomd.connect().await;
-    assert_eq!(c.ok("xGet", json!({"Path":"Configuration Audio DefaultVolume"})).await, json!(35));
-    assert_eq!(c.ok("xGet", json!({"Path":"Status Audio Volume"})).await, json!(35), "DefaultVolume applied at start");
     assert_eq!(
-        c.ok("xGet", json!({"Path":["Configuration","SIP","Proxy",2,"Address"]})).await,
+        c.ok("xGet", json!({"Path":"Configuration Audio DefaultVolume"}))
+            .await,
+        json!(35)
+    );
+    assert_eq!(
+        c.ok("xGet", json!({"Path":"Status Audio Volume"})).await,
+        json!(35),
+        "DefaultVolume applied at start"
+    );
+    assert_eq!(
+        c.ok(
+            "xGet",
+            json!({"Path":["Configuration","SIP","Proxy",2,"Address"]})
+        )
+        .await,
         json!("proxy.example.com")
     );
-    assert!(Client::connect(&roomd.url(false), "bob", "pw-bob-1").await.is_ok());
+    assert!(
+        Client::connect(&roomd.url(false), "bob", "pw-bob-1")
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -32,7 +60,11 @@ async fn a_damaged_configuration_file_is_set_aside_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let mut roomd = Roomd::start_in(dir.path());
     let mut c = roomd.connect().await;
-    c.ok("xSet", json!({"Path":"Configuration Audio DefaultVolume","Value":35})).await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration Audio DefaultVolume","Value":35}),
+    )
+    .await;
     roomd.kill();
     let path = dir.path().join("config.json");
     let mut bytes = std::fs::read(&path).unwrap();
@@ -41,7 +73,11 @@ async fn a_damaged_configuration_file_is_set_aside_not_fatal() {
     std::fs::write(&path, bytes).unwrap();
     let roomd = Roomd::start_in(dir.path());
     let mut c = roomd.connect().await;
-    assert_eq!(c.ok("xGet", json!({"Path":"Configuration Audio DefaultVolume"})).await, json!(50));
+    assert_eq!(
+        c.ok("xGet", json!({"Path":"Configuration Audio DefaultVolume"}))
+            .await,
+        json!(50)
+    );
     let aside = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -64,7 +100,9 @@ async fn kill_dash_nine_never_tears_or_loses_a_value() {
     let mut landed_mid_write = 0;
     for kill in 0..200 {
         let mut roomd = Roomd::start_in(dir.path());
-        let mut c = Client::connect(&roomd.url(false), "admin", PASSWORD).await.unwrap();
+        let mut c = Client::connect(&roomd.url(false), "admin", PASSWORD)
+            .await
+            .unwrap();
         let stored = c
             .ok("xGet", json!({"Path":"Configuration Audio DefaultVolume"}))
             .await
@@ -75,10 +113,16 @@ async fn kill_dash_nine_never_tears_or_loses_a_value() {
                 stored == last || Some(stored) == in_flight,
                 "after kill {kill}: stored {stored}, acknowledged {last}, in flight {in_flight:?}"
             );
-            let kept = c.ok("xGet", json!({"Path":"Configuration Standby Signage Url"})).await;
+            let kept = c
+                .ok("xGet", json!({"Path":"Configuration Standby Signage Url"}))
+                .await;
             assert_eq!(kept, json!(url), "after kill {kill}");
         } else {
-            c.ok("xSet", json!({"Path":"Configuration Standby Signage Url","Value":url})).await;
+            c.ok(
+                "xSet",
+                json!({"Path":"Configuration Standby Signage Url","Value":url}),
+            )
+            .await;
         }
         if acked.is_some_and(|a| a != stored) {
             landed_mid_write += 1;
@@ -91,7 +135,10 @@ async fn kill_dash_nine_never_tears_or_loses_a_value() {
         let mut next = (stored + 1) % 101;
         loop {
             in_flight = Some(next);
-            let set = c.call("xSet", json!({"Path":"Configuration Audio DefaultVolume","Value":next}));
+            let set = c.call(
+                "xSet",
+                json!({"Path":"Configuration Audio DefaultVolume","Value":next}),
+            );
             match tokio::time::timeout_at(deadline, set).await {
                 Ok(reply) => {
                     assert_eq!(reply["result"], json!(true), "{reply}");

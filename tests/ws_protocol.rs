@@ -134,14 +134,16 @@ async fn feedback_delivers_changes_and_ghosts() {
 #[tokio::test]
 async fn logins_by_subprotocol_and_refusals() {
     use base64::Engine;
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     use tokio_tungstenite::tungstenite::Error;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let roomd = Roomd::start();
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("admin:{PASSWORD}"));
+    let token =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("admin:{PASSWORD}"));
     let mut request = roomd.url(false).into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", format!("auth-{token}").parse().unwrap());
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        format!("auth-{token}").parse().unwrap(),
+    );
     let (_, response) = tokio_tungstenite::connect_async(request).await.unwrap();
     assert_eq!(
         response.headers().get("sec-websocket-protocol").unwrap(),
@@ -166,15 +168,43 @@ async fn a_user_account_is_refused_admin_commands() {
     let roomd = Roomd::start();
     let mut admin = roomd.connect().await;
     admin
-        .ok("xCommand/UserManagement/User/Add", json!({"Username":"alice","Passphrase":"Secret-123","Role":["User"]}))
+        .ok(
+            "xCommand/UserManagement/User/Add",
+            json!({"Username":"alice","Passphrase":"Secret-123","Role":["User"]}),
+        )
         .await;
-    let mut alice = Client::connect(&roomd.url(false), "alice", "Secret-123").await.unwrap();
-    let (code, _) = alice.err("xCommand/UserManagement/User/List", json!({})).await;
+    let mut alice = Client::connect(&roomd.url(false), "alice", "Secret-123")
+        .await
+        .unwrap();
+    let (code, _) = alice
+        .err("xCommand/UserManagement/User/List", json!({}))
+        .await;
     assert_eq!(code, -31999);
-    assert_eq!(alice.ok("xGet", json!({"Path":"Status Audio Volume"})).await, json!(50));
-    let users = admin.ok("xCommand/UserManagement/User/List", json!({})).await;
-    let names: Vec<&str> = users["User"].as_array().unwrap().iter().map(|u| u["Username"].as_str().unwrap()).collect();
+    assert_eq!(
+        alice
+            .ok("xGet", json!({"Path":"Status Audio Volume"}))
+            .await,
+        json!(50)
+    );
+    let users = admin
+        .ok("xCommand/UserManagement/User/List", json!({}))
+        .await;
+    let names: Vec<&str> = users["User"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["Username"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["admin", "alice"]);
-    admin.ok("xCommand/UserManagement/User/Delete", json!({"Username":"alice"})).await;
-    assert!(Client::connect(&roomd.url(false), "alice", "Secret-123").await.is_err());
+    admin
+        .ok(
+            "xCommand/UserManagement/User/Delete",
+            json!({"Username":"alice"}),
+        )
+        .await;
+    assert!(
+        Client::connect(&roomd.url(false), "alice", "Secret-123")
+            .await
+            .is_err()
+    );
 }

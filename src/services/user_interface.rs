@@ -11,8 +11,11 @@ use serde_json::{Map, Value as Json};
 use super::fields;
 use crate::xapi::Bus;
 
-/// (command, event, fields the event requires that the command may leave out)
-const FORWARDS: &[(&str, &str, &[(&str, &str)])] = &[
+/// Fields an event requires that its command may leave out, with their defaults.
+type Required = &'static [(&'static str, &'static str)];
+
+/// (command, event, required fields)
+const FORWARDS: &[(&str, &str, Required)] = &[
     (
         "Alert Display",
         "Alert Display",

@@ -274,7 +274,7 @@ impl Bus {
     fn load_one(&self, path_text: &str, text: &str) -> Result<(), XapiError> {
         let segs = path::parse_text(path_text)?;
         let resolved = self.schema.resolve(Root::Configuration, &segs)?;
-        let leaf = config_leaf(&resolved.node, &resolved.path, &resolved.display())?;
+        let leaf = config_leaf(resolved.node, &resolved.path, &resolved.display())?;
         let value = leaf
             .space
             .accept_text(text)
@@ -296,7 +296,7 @@ impl Bus {
         }
         let resolved = self.schema.resolve(root, rest)?;
         let shown = resolved.display();
-        let leaf = config_leaf(&resolved.node, &resolved.path, &shown)?;
+        let leaf = config_leaf(resolved.node, &resolved.path, &shown)?;
         if !leaf.write.intersects(caller.roles) {
             return Err(XapiError::permission_denied(&shown));
         }

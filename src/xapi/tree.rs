@@ -143,16 +143,15 @@ fn collect_into<'a>(
     out: &mut Vec<Found<'a>>,
 ) {
     match (node, pattern.first()) {
-        (Node::Leaf(value), None) => {
+        (Node::Leaf(value), None)
             if schema
                 .value_leaf()
-                .is_some_and(|leaf| leaf.read.intersects(roles))
-            {
-                out.push(Found {
-                    path: trail.clone(),
-                    value,
-                });
-            }
+                .is_some_and(|leaf| leaf.read.intersects(roles)) =>
+        {
+            out.push(Found {
+                path: trail.clone(),
+                value,
+            });
         }
         (Node::Branch(map), None) => {
             for (name, child) in map {
