@@ -208,3 +208,56 @@ async fn a_user_account_is_refused_admin_commands() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn queries_and_schema_documents() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    let found = c
+        .ok("xQuery", json!({"Query":["Status","**","Volume"]}))
+        .await;
+    assert_eq!(found, json!({"Status":{"Audio":{"Volume":50}}}));
+    let doc = c
+        .ok(
+            "xDoc",
+            json!({"Path":["Configuration","Audio","DefaultVolume"],"Type":"Schema"}),
+        )
+        .await;
+    assert_eq!(doc["valuespace"]["Max"], "100");
+    assert_eq!(doc["default"], "50");
+    let doc = c.ok("xDoc", json!({"Path":"Command Dial"})).await;
+    assert!(
+        doc["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Number")
+    );
+}
+
+#[tokio::test]
+async fn boot_restarts_the_process_and_keeps_its_state() {
+    let mut roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration Audio DefaultVolume","Value":45}),
+    )
+    .await;
+    let pid = roomd.child.id();
+    assert_eq!(
+        c.ok("xCommand/SystemUnit/Boot", json!({})).await["status"],
+        "OK"
+    );
+    let port = roomd
+        .announced
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("roomd came back");
+    assert_eq!(roomd.child.id(), pid, "the same process, started afresh");
+    roomd.port = port;
+    let mut c = roomd.connect().await;
+    assert_eq!(
+        c.ok("xGet", json!({"Path":"Status Audio Volume"})).await,
+        json!(45)
+    );
+}

@@ -16,7 +16,9 @@ use super::error::{ErrorKind, XapiError};
 use super::feedback::{Change, ChangeKind, ChangeSet};
 use super::path::{self, Root, Seg};
 use super::render::{TreeBuilder, descend};
-use super::schema::{CSeg, Leaf, ListKind, Schema, SchemaNode, ValueLeaf, display_cpath};
+use super::schema::{
+    CSeg, Leaf, ListKind, Schema, SchemaNode, ValueLeaf, Variant, display_cpath, indices_of,
+};
 use super::subscriber::Subscriber;
 use super::tree::Node;
 use super::value::{Typing, Value};
@@ -87,11 +89,13 @@ impl Bus {
         schema
             .root(Root::Configuration)
             .for_each_leaf(&mut |trail, leaf| {
-                for (path, first_index) in instances(trail, leaf) {
-                    if let Some(default) = leaf.default_for(first_index)
-                        && let Ok(value) = leaf.space.accept_text(default)
-                    {
-                        config.set(&path, value);
+                for variant in &leaf.variants {
+                    for (path, first_index) in instances(trail, variant) {
+                        if let Some(default) = variant.default_for(first_index)
+                            && let Ok(value) = variant.space.accept_text(default)
+                        {
+                            config.set(&path, value);
+                        }
                     }
                 }
             });
@@ -274,14 +278,14 @@ impl Bus {
     fn load_one(&self, path_text: &str, text: &str) -> Result<(), XapiError> {
         let segs = path::parse_text(path_text)?;
         let resolved = self.schema.resolve(Root::Configuration, &segs)?;
-        let leaf = config_leaf(resolved.node, &resolved.path, &resolved.display())?;
-        let value = leaf
+        let (_, variant) = config_leaf(resolved.node, &resolved.path, &resolved.display())?;
+        let value = variant
             .space
             .accept_text(text)
             .map_err(XapiError::invalid_value)?;
         let mut state = self.lock();
         state.config.set(&resolved.path, value.clone());
-        record_override(&mut state.overrides, leaf, &resolved.path, &value);
+        record_override(&mut state.overrides, variant, &resolved.path, &value);
         Ok(())
     }
 
@@ -296,18 +300,24 @@ impl Bus {
         }
         let resolved = self.schema.resolve(root, rest)?;
         let shown = resolved.display();
-        let leaf = config_leaf(resolved.node, &resolved.path, &shown)?;
+        let (leaf, variant) = config_leaf(resolved.node, &resolved.path, &shown)?;
         if !leaf.write.intersects(caller.roles) {
             return Err(XapiError::permission_denied(&shown));
         }
-        let value = leaf
+        let value = variant
             .space
             .accept(value)
             .map_err(|why| XapiError::invalid_value(format!("Illegal value for {shown}: {why}")))?;
-        self.write_config(leaf, &resolved.path, value)
+        self.write_config(leaf, variant, &resolved.path, value)
     }
 
-    fn write_config(&self, leaf: &ValueLeaf, path: &[CSeg], value: Value) -> Result<(), XapiError> {
+    fn write_config(
+        &self,
+        leaf: &ValueLeaf,
+        variant: &Variant,
+        path: &[CSeg],
+        value: Value,
+    ) -> Result<(), XapiError> {
         // One writer at a time, so the file on disk always follows the order of writes.
         let sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
         let mut overrides = {
@@ -317,7 +327,7 @@ impl Bus {
             }
             state.overrides.clone()
         };
-        record_override(&mut overrides, leaf, path, &value);
+        record_override(&mut overrides, variant, path, &value);
         if let Some(save) = sink.as_ref() {
             save(&overrides)
                 .map_err(|e| XapiError::internal(format!("could not store configuration: {e}")))?;
@@ -490,7 +500,7 @@ fn config_leaf<'s>(
     node: &'s SchemaNode,
     path: &[CSeg],
     shown: &str,
-) -> Result<&'s ValueLeaf, XapiError> {
+) -> Result<(&'s ValueLeaf, &'s Variant), XapiError> {
     let leaf = node.value_leaf().ok_or_else(|| {
         XapiError::invalid_value(format!("{shown} is not a single configuration value"))
     })?;
@@ -499,24 +509,15 @@ fn config_leaf<'s>(
             "{shown}: give the index of the element to set"
         )));
     }
-    let indices: Vec<u32> = path
-        .iter()
-        .filter_map(|s| match s {
-            CSeg::Index(i) => Some(*i),
-            _ => None,
-        })
-        .collect();
-    let fits = indices.len() == leaf.ranges.len()
-        && indices.iter().zip(&leaf.ranges).all(|(i, r)| r.allows(*i));
-    if !fits {
-        return Err(XapiError::unknown_path(shown));
-    }
-    Ok(leaf)
+    let variant = leaf
+        .variant(&indices_of(path))
+        .ok_or_else(|| XapiError::unknown_path(shown))?;
+    Ok((leaf, variant))
 }
 
 fn record_override(
     overrides: &mut BTreeMap<String, String>,
-    leaf: &ValueLeaf,
+    leaf: &Variant,
     path: &[CSeg],
     value: &Value,
 ) {
@@ -537,7 +538,7 @@ fn record_override(
 }
 
 /// Every concrete path of a configuration leaf: one per combination of its list indices.
-fn instances(trail: &[(&SchemaNode, bool)], leaf: &ValueLeaf) -> Vec<(Vec<CSeg>, Option<u32>)> {
+fn instances(trail: &[(&SchemaNode, bool)], leaf: &Variant) -> Vec<(Vec<CSeg>, Option<u32>)> {
     let mut paths: Vec<(Vec<CSeg>, Option<u32>)> = vec![(Vec::new(), None)];
     let mut ranges = leaf.ranges.iter();
     for (node, is_list) in trail {

@@ -51,23 +51,25 @@ impl ListKind {
     }
 }
 
-/// A Status or Configuration leaf.
+/// One published entry of a leaf: the indices it covers, its value space and default.
+/// The same leaf can be published several times (`Connector[1] CEC Mode`,
+/// `Connector[2] CEC Mode`, ...), each with its own defaults and values.
 #[derive(Debug)]
-pub struct ValueLeaf {
-    pub space: ValueSpace,
-    /// Who may change it (Configuration only).
-    pub write: RoleSet,
-    /// Who may read it.
-    pub read: RoleSet,
-    /// The default, or per-index defaults (`[1]: Left; [2]: Right; `).
-    pub default: Option<String>,
+pub struct Variant {
     /// The index ranges of the lists on its path, in order (`Connector[1..3]` → 1..3).
     pub ranges: Vec<ListKind>,
-    /// The entry as published, for `xDoc`.
-    pub doc: Json,
+    pub space: ValueSpace,
+    /// The default, or per-index defaults (`[1]: Left; [2]: Right; `).
+    pub default: Option<String>,
 }
 
-impl ValueLeaf {
+impl Variant {
+    /// Whether this entry covers an element with these list indices.
+    pub fn covers(&self, indices: &[u32]) -> bool {
+        indices.len() == self.ranges.len()
+            && indices.iter().zip(&self.ranges).all(|(i, r)| r.allows(*i))
+    }
+
     /// The default value for the element with this (first) list index.
     pub fn default_for(&self, index: Option<u32>) -> Option<&str> {
         let default = self.default.as_deref()?;
@@ -88,6 +90,35 @@ impl ValueLeaf {
         }
         first
     }
+}
+
+/// A Status or Configuration leaf.
+#[derive(Debug)]
+pub struct ValueLeaf {
+    /// Who may change it (Configuration only).
+    pub write: RoleSet,
+    /// Who may read it.
+    pub read: RoleSet,
+    pub variants: Vec<Variant>,
+    /// The entry as published, for `xDoc`.
+    pub doc: Json,
+}
+
+impl ValueLeaf {
+    /// The entry that covers an element with these list indices.
+    pub fn variant(&self, indices: &[u32]) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.covers(indices))
+    }
+}
+
+/// The list indices along a path, in order.
+pub fn indices_of(path: &[CSeg]) -> Vec<u32> {
+    path.iter()
+        .filter_map(|s| match s {
+            CSeg::Index(i) => Some(*i),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A command parameter.
@@ -360,16 +391,23 @@ impl Schema {
                 } else {
                     role_list(entry, "read")
                 };
-                Leaf::Value(ValueLeaf {
+                let variant = Variant {
+                    ranges: steps.iter().filter_map(|s| s.list).collect(),
                     space: ValueSpace::from_schema(vs),
+                    default: text_field(entry, "default"),
+                };
+                if let Some(Leaf::Value(existing)) = &mut node.leaf {
+                    existing.variants.push(variant);
+                    return Ok(());
+                }
+                Leaf::Value(ValueLeaf {
                     write: if root == Root::Status {
                         RoleSet::EMPTY
                     } else {
                         write
                     },
                     read,
-                    default: text_field(entry, "default"),
-                    ranges: steps.iter().filter_map(|s| s.list).collect(),
+                    variants: vec![variant],
                     doc: entry.clone(),
                 })
             }
@@ -581,7 +619,10 @@ mod tests {
             .resolve(Root::Configuration, &parse_text("GPIO Pin 1 Mode").unwrap())
             .unwrap();
         let leaf = gpio.node.value_leaf().unwrap();
-        assert_eq!(leaf.default_for(Some(1)), Some("InputNoAction"));
+        assert_eq!(
+            leaf.variant(&[1]).unwrap().default_for(Some(1)),
+            Some("InputNoAction")
+        );
         let monitors = schema
             .resolve(
                 Root::Configuration,
@@ -605,8 +646,8 @@ mod tests {
                 &parse_text("Audio Output Line 2 Channel").unwrap(),
             )
             .unwrap();
-        let leaf = r.node.value_leaf().unwrap();
-        assert_eq!(leaf.default_for(Some(1)), Some("Left"));
-        assert_eq!(leaf.default_for(Some(2)), Some("Right"));
+        let variant = r.node.value_leaf().unwrap().variant(&[2]).unwrap();
+        assert_eq!(variant.default_for(Some(1)), Some("Left"));
+        assert_eq!(variant.default_for(Some(2)), Some("Right"));
     }
 }

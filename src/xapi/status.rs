@@ -9,7 +9,7 @@ use super::bus::Bus;
 use super::error::XapiError;
 use super::feedback::{Change, ChangeKind, ChangeSet};
 use super::path::{self, Root};
-use super::schema::{CSeg, display_cpath};
+use super::schema::{CSeg, display_cpath, indices_of};
 use super::value::Value;
 
 /// The writer of one service's part of the Status tree.
@@ -171,12 +171,18 @@ impl StatusWriter {
         let leaf = node.value_leaf().ok_or_else(|| {
             XapiError::invalid_value(format!("Status/{} is not a leaf", display_cpath(path)))
         })?;
-        leaf.space.accept_text(&value.to_string()).map_err(|why| {
-            XapiError::invalid_value(format!(
-                "{} wrote Status/{}: {why}",
-                self.owner,
-                display_cpath(path)
-            ))
-        })
+        let variant = leaf.variant(&indices_of(path)).ok_or_else(|| {
+            XapiError::invalid_value(format!("Status/{} has no such index", display_cpath(path)))
+        })?;
+        variant
+            .space
+            .accept_text(&value.to_string())
+            .map_err(|why| {
+                XapiError::invalid_value(format!(
+                    "{} wrote Status/{}: {why}",
+                    self.owner,
+                    display_cpath(path)
+                ))
+            })
     }
 }

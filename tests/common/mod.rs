@@ -21,6 +21,8 @@ pub struct Roomd {
     pub child: Child,
     pub port: u16,
     pub data: PathBuf,
+    /// Ports announced after the first (by a restarted roomd).
+    pub announced: std::sync::mpsc::Receiver<u16>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -55,12 +57,21 @@ impl Roomd {
                 break addr.rsplit(':').next().unwrap().parse().unwrap();
             }
         };
-        // Keep draining stdout so roomd never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        // Keep draining stdout so roomd never blocks on a full pipe; pass on later
+        // listening lines (a restart announces its port again).
+        let (tx, announced) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("listening http ") {
+                    let _ = tx.send(addr.rsplit(':').next().unwrap().parse().unwrap());
+                }
+            }
+        });
         Roomd {
             child,
             port,
             data: data.to_path_buf(),
+            announced,
             _dir: None,
         }
     }
