@@ -404,10 +404,8 @@ impl Bus {
                 return Err(XapiError::unknown_command(&resolved.display()));
             };
             if !def.roles.intersects(caller.roles) {
-                return Err(XapiError::permission_denied(&format!(
-                    "Command/{}",
-                    def.path
-                )));
+                let shown = format!("Command/{}", def.path.replace(' ', "/"));
+                return Err(XapiError::permission_denied(&shown));
             }
             let handler = self
                 .handlers
