@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::board::BoardDescription;
 use crate::clock::Clock;
+use crate::macro_runtime::supervisor::{HostSettings, Supervisor};
 use crate::services::{self, system_unit::BootAction};
 use crate::store::{self, Loaded};
 use crate::users::{AdminPassword, Users};
@@ -25,6 +26,8 @@ pub struct Options {
     pub listen: IpAddr,
     pub http_port: u16,
     pub admin_password: Option<String>,
+    /// The program run as `<program> macro-host` for each macro (default: this executable).
+    pub macro_host: Option<PathBuf>,
 }
 
 /// A device, assembled and its services running.
@@ -33,6 +36,7 @@ pub struct Device {
     pub users: Arc<Users>,
     pub board: BoardDescription,
     pub admin_password: AdminPassword,
+    pub macros: Arc<Supervisor>,
     boot: mpsc::Receiver<BootAction>,
 }
 
@@ -40,7 +44,12 @@ impl Device {
     /// Builds the device and starts its services. Call inside a tokio runtime.
     pub fn build(options: &Options, clock: Arc<Clock>) -> Result<Device, String> {
         let board = BoardDescription::load(&options.board)?;
-        let schema = Schema::embedded(&board.product, &board.schema_extensions)?;
+        let mut schema = Schema::embedded(&board.product, &board.schema_extensions)?;
+        for (path, value) in &board.defaults {
+            schema
+                .set_default(path, value)
+                .map_err(|e| format!("board {}: {e}", board.name))?;
+        }
         std::fs::create_dir_all(&options.data)
             .map_err(|e| format!("cannot create data dir {}: {e}", options.data.display()))?;
         let bus = Bus::new(Arc::new(schema), clock, Limits::default());
@@ -70,7 +79,23 @@ impl Device {
         if board.simulated {
             services::simulation::install(&bus);
         }
+        let program = match &options.macro_host {
+            Some(p) => p.clone(),
+            None => {
+                std::env::current_exe().map_err(|e| format!("cannot find own executable: {e}"))?
+            }
+        };
+        let macros = crate::macro_runtime::install(
+            &bus,
+            &options.data,
+            HostSettings {
+                program,
+                memory_cap: board.macro_memory_mb << 20,
+                backoff: std::time::Duration::from_millis(500),
+            },
+        );
         Ok(Device {
+            macros,
             bus,
             users,
             board,

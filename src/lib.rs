@@ -3,9 +3,11 @@
 //! See `README.md` and `../shared/DESIGN.md` for the architecture. The crate is a library
 //! (everything below) and the `roomd` binary (`src/main.rs`).
 
+pub mod alloc_cap;
 pub mod board;
 pub mod clock;
 pub mod device;
+pub mod macro_runtime;
 pub mod remote;
 pub mod services;
 pub mod store;

@@ -24,6 +24,9 @@ struct Cli {
 enum Command {
     /// Start the device.
     Run(RunArgs),
+    /// Run one macro (started by roomd itself; speaks JSON-RPC on stdin/stdout).
+    #[command(hide = true)]
+    MacroHost,
 }
 
 #[derive(clap::Args, Clone)]
@@ -45,7 +48,14 @@ struct RunArgs {
     admin_password: Option<String>,
 }
 
+// Macro host processes cap their heap with it; roomd itself runs uncapped.
+#[global_allocator]
+static ALLOCATOR: roomd::alloc_cap::CappedAllocator = roomd::alloc_cap::CappedAllocator;
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("macro-host") {
+        std::process::exit(roomd::macro_runtime::host::main());
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -54,9 +64,10 @@ fn main() {
         .init();
     let args = match Cli::parse().command {
         Some(Command::Run(args)) => args,
+        Some(Command::MacroHost) => unreachable!("handled above"),
         None => match Cli::parse_from(["roomd", "run"]).command {
             Some(Command::Run(args)) => args,
-            None => unreachable!("run was given"),
+            _ => unreachable!("run was given"),
         },
     };
     let options = Options {
@@ -65,6 +76,7 @@ fn main() {
         listen: args.listen,
         http_port: args.http_port,
         admin_password: args.admin_password,
+        macro_host: None,
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let outcome = runtime.block_on(async {

@@ -27,6 +27,16 @@ pub struct BoardDescription {
     /// Schema extensions the board adds (`simulation`).
     #[serde(default)]
     pub schema_extensions: Vec<String>,
+    /// Configuration defaults of this board that differ from RoomOS's (`"Macros Mode" = "On"`).
+    #[serde(default)]
+    pub defaults: std::collections::BTreeMap<String, String>,
+    /// Heap cap per macro process, in MiB.
+    #[serde(default = "default_macro_memory")]
+    pub macro_memory_mb: usize,
+}
+
+fn default_macro_memory() -> usize {
+    64
 }
 
 impl BoardDescription {

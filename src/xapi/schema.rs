@@ -437,6 +437,34 @@ impl Schema {
         Ok(())
     }
 
+    /// Replaces the default of a Configuration leaf (a board's own defaults, e.g. macros on).
+    pub fn set_default(&mut self, path_text: &str, value: &str) -> Result<(), String> {
+        let segs = super::path::parse_text(path_text).map_err(|e| e.to_string())?;
+        let mut node = &mut self.roots[Root::Configuration.index()];
+        for seg in &segs {
+            let Seg::Name(name) = seg else {
+                return Err(format!("{path_text}: give defaults without indices"));
+            };
+            let lower = name.to_ascii_lowercase();
+            let i = *node
+                .by_lower
+                .get(&lower)
+                .ok_or_else(|| format!("no configuration {path_text}"))?;
+            node = &mut node.children[i];
+        }
+        let Some(Leaf::Value(leaf)) = &mut node.leaf else {
+            return Err(format!("{path_text} is not a configuration value"));
+        };
+        for variant in &mut leaf.variants {
+            let value = variant
+                .space
+                .accept_text(value)
+                .map_err(|why| format!("default for {path_text}: {why}"))?;
+            variant.default = Some(value.to_string());
+        }
+        Ok(())
+    }
+
     pub fn root(&self, root: Root) -> &SchemaNode {
         &self.roots[root.index()]
     }

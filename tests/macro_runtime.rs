@@ -1,0 +1,256 @@
+//! Macros, run for real: saved over the WebSocket API, run in their own processes, heard
+//! through the bus as any client hears the device.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Client, Roomd};
+use serde_json::{Value as Json, json};
+
+fn source(name: &str) -> String {
+    std::fs::read_to_string(format!("tests/macros/{name}.js")).unwrap()
+}
+
+async fn install(c: &mut Client, name: &str, file: &str, activate: bool) {
+    c.ok(
+        "xCommand/Macros/Macro/Save",
+        json!({"Name": name, "body": source(file)}),
+    )
+    .await;
+    if activate {
+        c.ok("xCommand/Macros/Macro/Activate", json!({"Name": name}))
+            .await;
+    }
+}
+
+/// Waits for an `Event Message Send` whose text satisfies `want`.
+async fn message(c: &mut Client, want: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let n = tokio::time::timeout_at(deadline, c.next_feedback())
+            .await
+            .expect("the message came");
+        if let Some(text) = n["params"]["Event"]["Message"]["Send"]["Text"].as_str()
+            && want(text)
+        {
+            return text.to_string();
+        }
+    }
+}
+
+async fn listen_messages(c: &mut Client) {
+    c.ok(
+        "xFeedback/Subscribe",
+        json!({"Query":["Event","Message","Send"]}),
+    )
+    .await;
+}
+
+async fn log_lines(c: &mut Client) -> Vec<Json> {
+    c.ok("xCommand/Macros/Log/Get", json!({})).await["Log"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn wait_started(c: &mut Client, name: &str) {
+    for _ in 0..200 {
+        let status = c.ok("xCommand/Macros/Runtime/Status", json!({})).await;
+        let running = status["Macro"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["Name"] == name && m["State"] == "Running");
+        if running {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("macro {name} did not start: {:?}", log_lines(c).await);
+}
+
+#[tokio::test]
+async fn a_saved_macro_hears_status_and_commands_the_device() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    install(&mut c, "volume_echo", "volume_echo", true).await;
+    wait_started(&mut c, "volume_echo").await;
+    c.ok("xCommand/Audio/Volume/Set", json!({"Level": 42}))
+        .await;
+    let text = message(&mut c, |t| t.starts_with("volume is")).await;
+    assert_eq!(text, "volume is 42 (string)");
+    let log = log_lines(&mut c).await;
+    assert!(
+        log.iter()
+            .any(|l| l["Macro"] == "volume_echo" && l["Message"] == "volume_echo started"),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn legacy_macros_with_require_and_lowercase_paths() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    install(&mut c, "legacy_require", "legacy_require", true).await;
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("legacy")).await,
+        "legacy sees volume 50"
+    );
+    c.ok("xCommand/Message/Send", json!({"Text": "ping"})).await;
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("pong")).await,
+        "pong from legacy_require"
+    );
+}
+
+#[tokio::test]
+async fn a_macro_imports_an_inactive_library_macro() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    install(&mut c, "Lib_Helpers", "Lib_Helpers", false).await;
+    install(&mut c, "uses_lib", "uses_lib", true).await;
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("HELLO")).await,
+        "HELLO! v2 from uses_lib main=uses_lib"
+    );
+}
+
+#[tokio::test]
+async fn list_feedback_gives_changed_fields_and_ghosts() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    install(&mut c, "peripherals_watch", "peripherals_watch", true).await;
+    wait_started(&mut c, "peripherals_watch").await;
+    c.ok(
+        "xCommand/Peripherals/Connect",
+        json!({"ID":"cs-1","Type":"ControlSystem","Name":"Crestron"}),
+    )
+    .await;
+    let first = message(&mut c, |t| t.starts_with("device")).await;
+    let device: Json = serde_json::from_str(first.trim_start_matches("device ")).unwrap();
+    assert_eq!(device["id"], "1");
+    assert_eq!(device["Name"], "Crestron");
+    assert_eq!(device["Status"], "Connected");
+    // Only the status changes when the heartbeat stops.
+    c.ok("xCommand/Simulation/Clock/Advance", json!({"Seconds": 61}))
+        .await;
+    let partial = message(&mut c, |t| t.starts_with("device")).await;
+    assert_eq!(partial, r#"device {"id":"1","Status":"ResponseTimedOut"}"#);
+    c.ok("xCommand/Peripherals/Purge", json!({"ID":"cs-1"}))
+        .await;
+    let ghost = message(&mut c, |t| t.starts_with("device")).await;
+    assert_eq!(ghost, r#"device {"id":"1","ghost":"True"}"#);
+}
+
+#[tokio::test]
+async fn timers_promises_and_errors_behave_as_on_roomos() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    install(&mut c, "timers_promises", "timers_promises", true).await;
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("timers")).await,
+        "timers: slept, ticked 3, volume 50 standby Off, error code -32602, cm9vbWQ= roomd"
+    );
+}
+
+#[tokio::test]
+async fn storage_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut roomd = Roomd::start_in(dir.path());
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    install(&mut c, "storage_counter", "storage_counter", true).await;
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("boots")).await,
+        "boots 1 keys boots,last"
+    );
+    roomd.kill();
+    let roomd = Roomd::start_in(dir.path());
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    // The macro is still there and active, and starts by itself.
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("boots")).await,
+        "boots 2 keys boots,last"
+    );
+}
+
+/// Runaway loops, unbounded allocation, infinite recursion and a top-level error each stop
+/// only their own macro; a good macro and a client keep working throughout; a macro that
+/// keeps crashing ends deactivated.
+#[tokio::test]
+async fn bad_macros_stop_alone() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration Macros UnresponsiveTimeout","Value":1}),
+    )
+    .await;
+    listen_messages(&mut c).await;
+    install(&mut c, "volume_echo", "volume_echo", true).await;
+    wait_started(&mut c, "volume_echo").await;
+    for bad in ["spin", "hog", "recurse", "boom"] {
+        install(&mut c, bad, bad, true).await;
+    }
+    let started = std::time::Instant::now();
+    let mut level = 10;
+    let mut seen: std::collections::HashMap<&str, String> = Default::default();
+    let wanted = [
+        ("spin", "unresponsive"),
+        ("hog", "memory cap of 64 MB exceeded"),
+        ("recurse", "recursive calls"),
+        ("boom", "boom at start"),
+    ];
+    while seen.len() < wanted.len() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "only saw {seen:?}"
+        );
+        // The good macro answers and the client hears the device, all the while.
+        level = if level == 10 { 11 } else { 10 };
+        c.ok("xCommand/Audio/Volume/Set", json!({"Level": level}))
+            .await;
+        let echoed = message(&mut c, |t| t.starts_with("volume is")).await;
+        assert_eq!(echoed, format!("volume is {level} (string)"));
+        for line in log_lines(&mut c).await {
+            let (Some(name), Some(text)) = (line["Macro"].as_str(), line["Message"].as_str())
+            else {
+                continue;
+            };
+            for (bad, why) in wanted {
+                if name == bad && text.contains(why) {
+                    seen.insert(bad, text.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        seen["boom"].contains("boom.js:3"),
+        "the line of the error: {}",
+        seen["boom"]
+    );
+    // boom fails at every start: after five tries it is deactivated, visibly.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let got = c
+            .ok("xCommand/Macros/Macro/Get", json!({"Name":"boom"}))
+            .await;
+        if got["Macro"][0]["Active"] == "False" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "boom was never deactivated"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let log = log_lines(&mut c).await;
+    assert!(log.iter().any(|l| l["Macro"] == "boom" && l["Message"].as_str().unwrap().contains("deactivated")));
+}

@@ -1,0 +1,5 @@
+// Infinite recursion: must stop this macro only.
+function down(n) {
+  return down(n + 1) + 1;
+}
+down(0);
