@@ -76,6 +76,7 @@ impl Device {
         services::peripherals::install(&bus);
         services::user_interface::install(&bus);
         services::user_management::install(&bus, &users);
+        services::http_client::install(&bus, &options.data, board.http_parallel);
         if board.simulated {
             services::simulation::install(&bus);
         }

@@ -254,3 +254,116 @@ async fn bad_macros_stop_alone() {
     let log = log_lines(&mut c).await;
     assert!(log.iter().any(|l| l["Macro"] == "boom" && l["Message"].as_str().unwrap().contains("deactivated")));
 }
+
+/// A small local web server for HttpClient tests.
+async fn web_server() -> std::net::SocketAddr {
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::{get, post};
+    let app = axum::Router::new()
+        .route(
+            "/hello",
+            get(|headers: HeaderMap| async move {
+                if headers.get("x-test").is_some_and(|v| v == "yes") {
+                    (StatusCode::OK, r#"{"greeting":"hi"}"#)
+                } else {
+                    (StatusCode::BAD_REQUEST, "missing header")
+                }
+            }),
+        )
+        .route("/echo", post(|body: String| async move { body }))
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                "slow"
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+#[tokio::test]
+async fn http_client_from_a_macro() {
+    let server = web_server().await;
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration HttpClient Mode","Value":"On"}),
+    )
+    .await;
+    listen_messages(&mut c).await;
+    let source = source("http_macro").replace("__BASE__", &format!("http://{server}"));
+    c.ok(
+        "xCommand/Macros/Macro/Save",
+        json!({"Name": "http_macro", "body": source}),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    c.ok(
+        "xCommand/Macros/Macro/Activate",
+        json!({"Name": "http_macro"}),
+    )
+    .await;
+    let text = message(&mut c, |t| t.starts_with("http:")).await;
+    assert_eq!(
+        text,
+        "http: get 200 hi, post Atlantis, missing 1 404, parallel slow+slow+slow, Invalid URL specified"
+    );
+    // Three 300 ms requests ran side by side.
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn http_client_follows_its_configuration() {
+    let server = web_server().await;
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    let url = format!("http://{server}/hello");
+    let (code, message) = c.err("xCommand/HttpClient/Get", json!({"Url": url})).await;
+    assert_eq!((code, message.contains("Mode")), (1, true), "{message}");
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration HttpClient Mode","Value":"On"}),
+    )
+    .await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration HttpClient AllowHTTP","Value":"False"}),
+    )
+    .await;
+    let (_, message) = c.err("xCommand/HttpClient/Get", json!({"Url": url})).await;
+    assert!(message.contains("AllowHTTP"), "{message}");
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration HttpClient AllowHTTP","Value":"True"}),
+    )
+    .await;
+    c.ok(
+        "xCommand/HttpClient/Allow/Hostname/Add",
+        json!({"Expression": "example\\.com"}),
+    )
+    .await;
+    let (_, message) = c.err("xCommand/HttpClient/Get", json!({"Url": url})).await;
+    assert!(message.contains("allow-list"), "{message}");
+    c.ok(
+        "xCommand/HttpClient/Allow/Hostname/Add",
+        json!({"Expression": "127\\.0\\.0\\.[0-9]+"}),
+    )
+    .await;
+    let result = c
+        .ok(
+            "xCommand/HttpClient/Get",
+            json!({"Url": url, "Header": "X-Test: yes"}),
+        )
+        .await;
+    assert_eq!(result["StatusCode"], 200);
+    // For Get the schema's ResultBody default is PlainText.
+    assert_eq!(result["Body"], r#"{"greeting":"hi"}"#);
+}

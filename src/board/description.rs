@@ -30,9 +30,16 @@ pub struct BoardDescription {
     /// Configuration defaults of this board that differ from RoomOS's (`"Macros Mode" = "On"`).
     #[serde(default)]
     pub defaults: std::collections::BTreeMap<String, String>,
+    /// HttpClient requests that may run at once (RoomOS allows one).
+    #[serde(default = "default_http_parallel")]
+    pub http_parallel: usize,
     /// Heap cap per macro process, in MiB.
     #[serde(default = "default_macro_memory")]
     pub macro_memory_mb: usize,
+}
+
+fn default_http_parallel() -> usize {
+    4
 }
 
 fn default_macro_memory() -> usize {
