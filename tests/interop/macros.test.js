@@ -1,0 +1,53 @@
+// Macros saved and activated over jsxapi run on roomd, and their console output is in the
+// macro log, as integrators' deployment tools expect.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { recorder, sleep, useRoomd, withWire } from './roomd.js';
+
+const SOURCE = `import xapi from 'xapi';
+
+console.log('hello from the macro');
+xapi.Event.Message.Send.on((event) => {
+  if (event.Text === 'ping') xapi.Command.Message.Send({ Text: 'pong' });
+});
+`;
+
+describe('macros over jsxapi', () => {
+  const device = useRoomd({ before, after });
+
+  test('Macro Save with the source as the second argument, Activate, then it runs and logs', withWire(device, async (ctx) => {
+    const { xapi, ready } = ctx.jsx('admin', device().adminPassword);
+    await ready;
+
+    const saved = recorder('Macros Macro Saved');
+    xapi.Event.Macros.Macro.Saved.on(saved);
+    await xapi.Command.Macros.Macro.Save({ Name: 'pinger' }, SOURCE);
+    assert.equal((await saved.wait())[0].Name, 'pinger');
+    await xapi.Command.Macros.Macro.Activate({ Name: 'pinger' });
+
+    const listing = await xapi.Command.Macros.Macro.Get({ Name: 'pinger', Content: true });
+    assert.equal(listing.Macro[0].Active, 'True');
+    assert.equal(listing.Macro[0].Content, SOURCE);
+
+    // The macro answers once it is running.
+    const pongs = recorder('pong');
+    xapi.Event.Message.Send.on((e) => { if (e.Text === 'pong') pongs(e); });
+    let answered = false;
+    for (let i = 0; i < 50 && !answered; i++) {
+      await xapi.Command.Message.Send({ Text: 'ping' });
+      answered = await pongs.wait(200).then(() => true, () => false);
+    }
+    assert.ok(answered, 'the macro answered ping with pong');
+
+    const log = await xapi.Command.Macros.Log.Get();
+    const lines = log.Log.filter((l) => l.Macro === 'pinger').map((l) => l.Message);
+    assert.ok(lines.includes('hello from the macro'), `macro log: ${JSON.stringify(log.Log)}`);
+
+    await xapi.Command.Macros.Macro.Deactivate({ Name: 'pinger' });
+    await sleep(300);
+    const status = await xapi.Command.Macros.Runtime.Status();
+    assert.ok(!(status.Macro || []).some((m) => m.Name === 'pinger'), JSON.stringify(status));
+  }));
+});
