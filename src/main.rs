@@ -24,9 +24,55 @@ struct Cli {
 enum Command {
     /// Start the device.
     Run(RunArgs),
+    /// Manage the macros of a running roomd.
+    Macro {
+        #[command(subcommand)]
+        action: MacroAction,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
     /// Run one macro (started by roomd itself; speaks JSON-RPC on stdin/stdout).
     #[command(hide = true)]
     MacroHost,
+}
+
+#[derive(Subcommand)]
+enum MacroAction {
+    /// Save a macro file on the device, named after the file.
+    Push {
+        file: PathBuf,
+        /// The macro's name (default: the file name without .js).
+        #[arg(long)]
+        name: Option<String>,
+        /// Activate it after saving.
+        #[arg(long)]
+        activate: bool,
+    },
+    /// Print a macro's log.
+    Logs {
+        name: String,
+        /// Keep printing new lines.
+        #[arg(long, short)]
+        follow: bool,
+    },
+}
+
+/// Which roomd to talk to, and as whom.
+#[derive(clap::Args)]
+struct TargetArgs {
+    /// The xAPI WebSocket of the device.
+    #[arg(long, global = true, default_value = "ws://127.0.0.1:8080/ws")]
+    url: String,
+    #[arg(long, global = true, default_value = "admin")]
+    user: String,
+    #[arg(
+        long,
+        global = true,
+        env = "ROOMD_PASSWORD",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    password: String,
 }
 
 #[derive(clap::Args, Clone)]
@@ -64,6 +110,7 @@ fn main() {
         .init();
     let args = match Cli::parse().command {
         Some(Command::Run(args)) => args,
+        Some(Command::Macro { action, target }) => std::process::exit(macro_tool(action, target)),
         Some(Command::MacroHost) => unreachable!("handled above"),
         None => match Cli::parse_from(["roomd", "run"]).command {
             Some(Command::Run(args)) => args,
@@ -90,6 +137,35 @@ fn main() {
         Err(e) => {
             eprintln!("roomd: {e}");
             std::process::exit(1);
+        }
+    }
+}
+
+/// `roomd macro ...`: a client of a running roomd.
+fn macro_tool(action: MacroAction, target: TargetArgs) -> i32 {
+    let target = roomd::cli::macros::Target {
+        url: target.url,
+        user: target.user,
+        password: target.password,
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let outcome = runtime.block_on(async {
+        match action {
+            MacroAction::Push {
+                file,
+                name,
+                activate,
+            } => roomd::cli::macros::push(&target, &file, name.as_deref(), activate).await,
+            MacroAction::Logs { name, follow } => {
+                roomd::cli::macros::logs(&target, &name, follow).await
+            }
+        }
+    });
+    match outcome {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("roomd macro: {e}");
+            1
         }
     }
 }

@@ -2,6 +2,7 @@
 //! over TCP, SSH and serial).
 
 pub mod auth;
+pub mod client;
 pub mod jsonrpc;
 pub mod ws;
 

@@ -1,0 +1,3 @@
+//! Command-line tools that talk to a running roomd over its xAPI.
+
+pub mod macros;
