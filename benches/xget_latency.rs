@@ -29,7 +29,7 @@ fn main() {
             listen: "127.0.0.1".parse().unwrap(),
             http_port: 0,
             admin_password: Some("bench".into()),
-            macro_host: Some(env!("CARGO_BIN_EXE_roomd").into()),
+            macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
         };
         let device = Device::build(&options, Arc::new(Clock::real())).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

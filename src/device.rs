@@ -82,9 +82,7 @@ impl Device {
         }
         let program = match &options.macro_host {
             Some(p) => p.clone(),
-            None => {
-                std::env::current_exe().map_err(|e| format!("cannot find own executable: {e}"))?
-            }
+            None => crate::macro_runtime::host_program()?,
         };
         let macros = crate::macro_runtime::install(
             &bus,

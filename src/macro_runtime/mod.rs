@@ -13,7 +13,7 @@ pub mod storage;
 pub mod store;
 pub mod supervisor;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::xapi::Bus;
@@ -39,4 +39,12 @@ pub fn install(
         let _ = bus.emit("Macros Runtime Ready", serde_json::json!({}));
     }
     supervisor
+}
+
+/// The macro host executable: `roomd-macro-host` beside roomd (small, so each macro costs
+/// little memory), or else roomd itself, which runs a macro when started as `roomd macro-host`.
+pub fn host_program() -> Result<PathBuf, String> {
+    let me = std::env::current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
+    let beside = me.with_file_name("roomd-macro-host");
+    Ok(if beside.is_file() { beside } else { me })
 }

@@ -204,7 +204,7 @@ pub fn device() -> (roomd::device::Device, tempfile::TempDir) {
         listen: "127.0.0.1".parse().unwrap(),
         http_port: 0,
         admin_password: Some(PASSWORD.into()),
-        macro_host: Some(env!("CARGO_BIN_EXE_roomd").into()),
+        macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
     };
     let clock = std::sync::Arc::new(roomd::clock::Clock::manual(1_795_600_000_000));
     let device = roomd::device::Device::build(&options, clock).expect("device");

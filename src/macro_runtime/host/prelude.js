@@ -54,28 +54,38 @@
   // ----- feedback --------------------------------------------------------------------------
   const subscriptions = new Map(); // Id → dispatch function
 
-  // Walks a feedback payload down `path` and calls `cb` for every match. A list named without
-  // an index gives each element; a removed element is delivered as {id, ghost: 'True'}.
-  function dig(node, path, cb, root) {
-    if (path.length === 0) {
+  // A property by name, in any case: the exact spelling first (the common case), then a scan.
+  function lookup(node, name) {
+    if (Object.prototype.hasOwnProperty.call(node, name)) return node[name];
+    const want = name.toLowerCase();
+    for (const key in node) {
+      if (key.toLowerCase() === want) return node[key];
+    }
+    return undefined;
+  }
+
+  // Walks a feedback payload down `path` (from position `i`) and calls `cb` for every match.
+  // A list named without an index gives each element; a removed element is delivered as
+  // {id, ghost: 'True'}.
+  function dig(node, path, i, cb, root) {
+    if (i === path.length) {
       if (Array.isArray(node)) node.forEach((e) => cb(e, root));
       else cb(node, root);
       return;
     }
-    const [head, ...rest] = path;
+    const head = path[i];
     if (Array.isArray(node)) {
       if (typeof head === 'number') {
         const element = node.find((e) => parseInt(e.id, 10) === head);
-        if (element !== undefined) dig(element, rest, cb, root);
+        if (element !== undefined) dig(element, path, i + 1, cb, root);
       } else {
-        node.forEach((e) => dig(e, path, cb, root));
+        for (const e of node) dig(e, path, i, cb, root);
       }
       return;
     }
     if (node === null || typeof node !== 'object' || typeof head === 'number') return;
-    const want = String(head).toLowerCase();
-    const key = Object.keys(node).find((k) => k.toLowerCase() === want);
-    if (key !== undefined) dig(node[key], rest, cb, root);
+    const child = lookup(node, String(head));
+    if (child !== undefined) dig(child, path, i + 1, cb, root);
     else if (node.ghost === 'True') cb(node, root);
   }
 
@@ -88,7 +98,7 @@
     let off = false;
     const dispatch = (payload) => {
       if (off) return;
-      dig(payload, fullPath, (value, root) => {
+      dig(payload, fullPath, 0, (value, root) => {
         if (off) return;
         if (once) stop();
         try {
