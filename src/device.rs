@@ -77,6 +77,7 @@ impl Device {
         services::user_interface::install(&bus);
         services::user_management::install(&bus, &users);
         services::http_client::install(&bus, &options.data, board.http_parallel);
+        crate::ui::extensions::install(&bus, &options.data);
         if board.simulated {
             services::simulation::install(&bus);
         }
@@ -92,6 +93,7 @@ impl Device {
                 memory_cap: board.macro_memory_mb << 20,
                 backoff: std::time::Duration::from_millis(500),
             },
+            &board.macros_active,
         );
         Ok(Device {
             macros,

@@ -30,6 +30,9 @@ pub struct BoardDescription {
     /// Configuration defaults of this board that differ from RoomOS's (`"Macros Mode" = "On"`).
     #[serde(default)]
     pub defaults: std::collections::BTreeMap<String, String>,
+    /// Shipped macros (`macros/*.js`) that start active on this board.
+    #[serde(default)]
+    pub macros_active: Vec<String>,
     /// HttpClient requests that may run at once (RoomOS allows one).
     #[serde(default = "default_http_parallel")]
     pub http_parallel: usize,

@@ -18,14 +18,40 @@ use std::sync::Arc;
 
 use crate::xapi::Bus;
 
+mod shipped {
+    include!(concat!(env!("OUT_DIR"), "/shipped_macros.rs"));
+}
+
+/// Installs the shipped macros into an empty store; those named in `active` start active.
+pub fn install_shipped(
+    store: &store::MacroStore,
+    shipped: &[(&str, &str)],
+    active: &[String],
+) -> Result<(), crate::xapi::XapiError> {
+    if !store.is_empty() {
+        return Ok(());
+    }
+    for (name, source) in shipped {
+        store.save(name, source, false)?;
+        if active.iter().any(|a| a == name) {
+            store.set_active(name, true)?;
+        }
+    }
+    Ok(())
+}
+
 /// Sets up the macro runtime of a device and starts the active macros (if `Macros Mode` and
 /// `Macros AutoStart` are On).
 pub fn install(
     bus: &Arc<Bus>,
     data_dir: &Path,
     settings: supervisor::HostSettings,
+    active_shipped: &[String],
 ) -> Arc<supervisor::Supervisor> {
     let store = Arc::new(store::MacroStore::open(data_dir));
+    if let Err(e) = install_shipped(&store, shipped::SHIPPED, active_shipped) {
+        tracing::error!("could not install the shipped macros: {e}");
+    }
     let log = Arc::new(log::MacroLog::new(bus.clone()));
     let storage = Arc::new(storage::MacroStorage::new(data_dir));
     let supervisor = supervisor::Supervisor::new(bus.clone(), store, log, storage, settings);
@@ -47,4 +73,23 @@ pub fn host_program() -> Result<PathBuf, String> {
     let me = std::env::current_exe().map_err(|e| format!("cannot find own executable: {e}"))?;
     let beside = me.with_file_name("roomd-macro-host");
     Ok(if beside.is_file() { beside } else { me })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_macros_are_installed_once_and_the_board_says_which_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store::MacroStore::open(dir.path());
+        let shipped = [("swap", "// a"), ("redial", "// b")];
+        install_shipped(&store, &shipped, &["redial".to_string()]).unwrap();
+        assert!(!store.get("swap").unwrap().active);
+        assert!(store.get("redial").unwrap().active);
+        // An integrator's changes are never overwritten by a later start.
+        store.remove("swap").unwrap();
+        install_shipped(&store, &shipped, &[]).unwrap();
+        assert!(store.get("swap").is_none());
+    }
 }
