@@ -12,5 +12,6 @@ pub mod macro_runtime;
 pub mod remote;
 pub mod services;
 pub mod store;
+pub mod ui;
 pub mod users;
 pub mod xapi;

@@ -223,3 +223,18 @@ pub fn caller(name: &str, roles: &[roomd::xapi::Role]) -> roomd::xapi::Caller {
 pub fn p(text: &str) -> Vec<roomd::xapi::Seg> {
     roomd::xapi::parse_text(text).unwrap()
 }
+
+/// A device like [`device`], on an existing data dir: building a second one on the first's
+/// dir is how in-process tests restart a device.
+pub fn device_in(dir: &Path) -> roomd::device::Device {
+    let options = roomd::device::Options {
+        board: "boards/sim.toml".into(),
+        data: dir.to_path_buf(),
+        listen: "127.0.0.1".parse().unwrap(),
+        http_port: 0,
+        admin_password: Some(PASSWORD.into()),
+        macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
+    };
+    let clock = std::sync::Arc::new(roomd::clock::Clock::manual(1_795_600_000_000));
+    roomd::device::Device::build(&options, clock).expect("device")
+}
