@@ -51,3 +51,35 @@ describe('macros over jsxapi', () => {
     assert.ok(!(status.Macro || []).some((m) => m.Name === 'pinger'), JSON.stringify(status));
   }));
 });
+
+describe('a runaway macro does not stop a jsxapi client', () => {
+  const device = useRoomd({ before, after });
+
+  test('while a macro spins in while(true), feedback keeps flowing; then the macro is stopped', withWire(device, async (ctx) => {
+    const { xapi, ready } = ctx.jsx('admin', device().adminPassword);
+    await ready;
+    await xapi.Config.Macros.UnresponsiveTimeout.set(2);
+    const logs = recorder('Macros Log', 10000);
+    xapi.Event.Macros.Log.on(logs);
+    await xapi.Command.Macros.Macro.Save({ Name: 'spin' }, 'while (true) {}\n');
+    await xapi.Command.Macros.Macro.Activate({ Name: 'spin' });
+    await sleep(300); // it is spinning now
+
+    const volumes = recorder('Status Audio Volume');
+    xapi.Status.Audio.Volume.on(volumes);
+    for (const level of [31, 32, 33]) {
+      const start = Date.now();
+      await xapi.Command.Audio.Volume.Set({ Level: level });
+      const [value] = await volumes.wait(1000);
+      assert.equal(Number(value), level);
+      assert.ok(Date.now() - start < 1000, 'feedback arrived promptly');
+    }
+
+    let stopped = null;
+    while (!stopped) {
+      const [entry] = await logs.wait();
+      if (entry.Macro === 'spin' && /unresponsive/.test(entry.Message)) stopped = entry;
+    }
+    assert.equal(stopped.Level, 'error');
+  }));
+});
