@@ -367,3 +367,49 @@ async fn http_client_follows_its_configuration() {
     // For Get the schema's ResultBody default is PlainText.
     assert_eq!(result["Body"], r#"{"greeting":"hi"}"#);
 }
+
+#[tokio::test]
+async fn a_widget_driven_macro_answers_the_touch_panel() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    listen_messages(&mut c).await;
+    install(&mut c, "widget_macro", "widget_macro", true).await;
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("widget_macro")).await,
+        "widget_macro ready"
+    );
+    let panels = c
+        .ok("xCommand/UserInterface/Extensions/List", json!({}))
+        .await;
+    assert_eq!(panels["Extensions"]["Panel"][0]["PanelId"], "lights");
+    // A press is not a click: the macro stays quiet.
+    c.ok(
+        "xCommand/UserInterface/Extensions/Widget/Action",
+        json!({"WidgetId":"lights_on","Type":"pressed"}),
+    )
+    .await;
+    c.ok(
+        "xCommand/UserInterface/Extensions/Widget/Action",
+        json!({"WidgetId":"lights_on","Type":"clicked"}),
+    )
+    .await;
+    assert_eq!(
+        message(&mut c, |t| t.starts_with("lights")).await,
+        "lights on: "
+    );
+    let widgets = c
+        .ok(
+            "xGet",
+            json!({"Path":"Status UserInterface Extensions Widget"}),
+        )
+        .await;
+    assert_eq!(widgets, json!([{"id":1,"WidgetId":"level","Value":"70"}]));
+    // A value no slider can take is refused, and nothing changes.
+    let (code, _) = c
+        .err(
+            "xCommand/UserInterface/Extensions/Widget/Action",
+            json!({"WidgetId":"level","Type":"changed","Value":"300"}),
+        )
+        .await;
+    assert_eq!(code, 1);
+}

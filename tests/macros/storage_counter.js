@@ -7,7 +7,9 @@ async function main() {
   await storage.set('boots', boots);
   await storage.set('last', { when: 'now', list: [1, 2, 3] });
   const keys = await storage.keys();
-  xapi.Command.Message.Send({ Text: `boots ${boots} keys ${keys.join(',')}` });
+  const text = `boots ${boots} keys ${keys.join(',')}`;
+  console.log(text);
+  xapi.Command.Message.Send({ Text: text });
 }
 
 main();
