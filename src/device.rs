@@ -78,8 +78,9 @@ impl Device {
         services::user_management::install(&bus, &users);
         services::http_client::install(&bus, &options.data, board.http_parallel);
         crate::ui::extensions::install(&bus, &options.data);
+        let video = crate::video::install(&bus, &board);
         if board.simulated {
-            services::simulation::install(&bus);
+            services::simulation::install(&bus, &video);
         }
         let program = match &options.macro_host {
             Some(p) => p.clone(),

@@ -14,4 +14,5 @@ pub mod services;
 pub mod store;
 pub mod ui;
 pub mod users;
+pub mod video;
 pub mod xapi;

@@ -71,7 +71,9 @@ async fn every_configuration_exists_with_its_default() {
                 .get(&system, &p(&format!("Configuration{path}")), Typing::Legacy)
                 .unwrap_or_else(|e| panic!("Configuration{path}: {e}"));
             let board_default = board.get(entry["path"].as_str().unwrap());
-            let want = board_default.cloned().unwrap_or_else(|| default_for(default, index));
+            let want = board_default
+                .cloned()
+                .unwrap_or_else(|| default_for(default, index));
             assert_eq!(value.as_str(), Some(want.as_str()), "Configuration{path}");
             checked += 1;
         }

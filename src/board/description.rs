@@ -7,6 +7,28 @@ use serde::Deserialize;
 /// The boards built into roomd, by file name.
 const EMBEDDED: &[(&str, &str)] = &[("sim.toml", include_str!("../../boards/sim.toml"))];
 
+/// A video output connector of the board.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoOutput {
+    pub connector: u32,
+    /// `HDMI` or `LCD`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub max_width: u32,
+    pub max_height: u32,
+}
+
+/// A video input connector of the board.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoInput {
+    pub connector: u32,
+    /// `HDMI`, `USBC`, `Camera`...
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
 /// What a board is: which product it presents as, and what it has.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +52,12 @@ pub struct BoardDescription {
     /// Configuration defaults of this board that differ from RoomOS's (`"Macros Mode" = "On"`).
     #[serde(default)]
     pub defaults: std::collections::BTreeMap<String, String>,
+    /// Video outputs, in connector order.
+    #[serde(default, rename = "output")]
+    pub outputs: Vec<VideoOutput>,
+    /// Video inputs, in connector order.
+    #[serde(default, rename = "input")]
+    pub inputs: Vec<VideoInput>,
     /// Shipped macros (`macros/*.js`) that start active on this board.
     #[serde(default)]
     pub macros_active: Vec<String>,

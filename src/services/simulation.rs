@@ -1,4 +1,6 @@
-//! The simulated board's hardware controls: only on boards marked `simulated`.
+//! The simulated board's hardware controls: only on boards marked `simulated`. They drive the
+//! clock and the video hardware (displays and sources plugged in, a far-end presentation), the
+//! way the real board's drivers would.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -6,9 +8,14 @@ use std::time::Duration;
 use serde_json::Map;
 
 use crate::clock::iso8601;
+use crate::video::{Display, Video};
 use crate::xapi::{Bus, Value};
 
-pub fn install(bus: &Arc<Bus>) {
+fn connector(inv: &crate::xapi::Invocation) -> u32 {
+    inv.params.int("Connector").unwrap_or(0).max(0) as u32
+}
+
+pub fn install(bus: &Arc<Bus>, video: &Arc<Video>) {
     let clock = bus.clock().clone();
     bus.handle_sync("Simulation Clock Advance", move |inv| {
         let seconds = inv.params.int("Seconds").unwrap_or(0).max(0) as u64;
@@ -19,5 +26,43 @@ pub fn install(bus: &Arc<Bus>) {
     let clock = bus.clock().clone();
     bus.volatile("Simulation Clock Time", move || {
         Value::Text(iso8601(clock.now()))
+    });
+
+    let v = video.clone();
+    bus.handle_sync("Simulation Display Connect", move |inv| {
+        let p = &inv.params;
+        let display = Display {
+            width: p.int("Width").unwrap_or(1920) as u32,
+            height: p.int("Height").unwrap_or(1080) as u32,
+            name: p.text("Name").unwrap_or_else(|| "Display".into()),
+            screen_size: p.int("ScreenSize").unwrap_or(0).max(0) as u32,
+        };
+        v.display_connected(connector(&inv), display)?;
+        Ok(Map::new())
+    });
+    let v = video.clone();
+    bus.handle_sync("Simulation Display Disconnect", move |inv| {
+        v.display_disconnected(connector(&inv))?;
+        Ok(Map::new())
+    });
+    let v = video.clone();
+    bus.handle_sync("Simulation Input Connect", move |inv| {
+        v.input_connected(connector(&inv))?;
+        Ok(Map::new())
+    });
+    let v = video.clone();
+    bus.handle_sync("Simulation Input Disconnect", move |inv| {
+        v.input_disconnected(connector(&inv))?;
+        Ok(Map::new())
+    });
+    let v = video.clone();
+    bus.handle_sync("Simulation RemotePresentation Start", move |_| {
+        v.remote_presentation(true)?;
+        Ok(Map::new())
+    });
+    let v = video.clone();
+    bus.handle_sync("Simulation RemotePresentation Stop", move |_| {
+        v.remote_presentation(false)?;
+        Ok(Map::new())
     });
 }

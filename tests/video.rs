@@ -1,0 +1,212 @@
+//! Video outputs, presentation, and the shipped display-swap macro on the simulated board:
+//! what a person in the room would see on each display.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Client, Roomd};
+use serde_json::{Value as Json, json};
+
+async fn contents(c: &mut Client) -> Json {
+    c.ok("xGet", json!({"Path":"Status Simulation Display"}))
+        .await
+}
+
+/// Waits until display `n` shows `want`, within `within`.
+async fn shows(c: &mut Client, n: u64, want: &str, within: Duration) {
+    let start = Instant::now();
+    loop {
+        let displays = contents(c).await;
+        let now = displays
+            .as_array()
+            .and_then(|a| a.iter().find(|d| d["id"] == n))
+            .map(|d| d["Content"].as_str().unwrap_or("").to_string());
+        if now.as_deref() == Some(want) {
+            return;
+        }
+        assert!(
+            start.elapsed() < within,
+            "display {n} shows {now:?}, not {want:?}, after {within:?}: {displays}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn swap_macro_running(c: &mut Client) {
+    let start = Instant::now();
+    loop {
+        let status = c.ok("xCommand/Macros/Runtime/Status", json!({})).await;
+        if status["Macro"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["Name"] == "display-swap" && m["State"] == "Running")
+        {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "display-swap is not running: {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn plug_two_displays(c: &mut Client) {
+    c.ok(
+        "xCommand/Simulation/Display/Connect",
+        json!({"Connector":1,"Width":1920,"Height":1080,"Name":"Small"}),
+    )
+    .await;
+    c.ok(
+        "xCommand/Simulation/Display/Connect",
+        json!({"Connector":2,"Width":3840,"Height":2160,"Name":"Large","ScreenSize":75}),
+    )
+    .await;
+}
+
+const SOON: Duration = Duration::from_millis(500);
+
+#[tokio::test]
+async fn the_presentation_lands_on_the_biggest_display() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    swap_macro_running(&mut c).await;
+    plug_two_displays(&mut c).await;
+    // No presentation: the large display shows people.
+    shows(&mut c, 2, "Main", Duration::from_secs(3)).await;
+    // Presenting from HDMI 2 moves the presentation to the large display.
+    c.ok("xCommand/Simulation/Input/Connect", json!({"Connector":2}))
+        .await;
+    c.ok("xCommand/Presentation/Start", json!({"ConnectorId":2}))
+        .await;
+    shows(&mut c, 2, "Presentation", SOON).await;
+    shows(&mut c, 1, "Main", SOON).await;
+    assert_eq!(
+        c.ok(
+            "xGet",
+            json!({"Path":"Status Conference Presentation Mode"})
+        )
+        .await,
+        "Sending"
+    );
+    c.ok("xCommand/Presentation/Stop", json!({})).await;
+    shows(&mut c, 2, "Main", SOON).await;
+    // A presentation from the far end does the same.
+    c.ok("xCommand/Simulation/RemotePresentation/Start", json!({}))
+        .await;
+    shows(&mut c, 2, "Presentation", SOON).await;
+    shows(&mut c, 1, "Main", SOON).await;
+    // The swap button swaps; the next presentation change returns to automatic.
+    c.ok(
+        "xCommand/UserInterface/Extensions/Widget/Action",
+        json!({"WidgetId":"display_swap_button","Type":"clicked"}),
+    )
+    .await;
+    shows(&mut c, 1, "Presentation", SOON).await;
+    shows(&mut c, 2, "Main", SOON).await;
+    c.ok("xCommand/Simulation/RemotePresentation/Stop", json!({}))
+        .await;
+    shows(&mut c, 2, "Main", SOON).await;
+    // Swapping the cables re-ranks the displays.
+    c.ok(
+        "xCommand/Simulation/Display/Disconnect",
+        json!({"Connector":1}),
+    )
+    .await;
+    c.ok(
+        "xCommand/Simulation/Display/Disconnect",
+        json!({"Connector":2}),
+    )
+    .await;
+    c.ok(
+        "xCommand/Simulation/Display/Connect",
+        json!({"Connector":1,"Width":3840,"Height":2160,"Name":"Large"}),
+    )
+    .await;
+    c.ok(
+        "xCommand/Simulation/Display/Connect",
+        json!({"Connector":2,"Width":1920,"Height":1080,"Name":"Small"}),
+    )
+    .await;
+    c.ok("xCommand/Presentation/Start", json!({"ConnectorId":2}))
+        .await;
+    shows(&mut c, 1, "Presentation", SOON).await;
+    shows(&mut c, 2, "Main", SOON).await;
+    // A third display works.
+    c.ok(
+        "xCommand/Simulation/Display/Connect",
+        json!({"Connector":3,"Width":1280,"Height":720,"Name":"Side"}),
+    )
+    .await;
+    shows(&mut c, 3, "Main", SOON).await;
+    shows(&mut c, 1, "Presentation", SOON).await;
+    c.ok("xCommand/Presentation/Stop", json!({})).await;
+    shows(&mut c, 1, "Main", SOON).await;
+}
+
+#[tokio::test]
+async fn one_display_composes_and_nothing_breaks() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    swap_macro_running(&mut c).await;
+    c.ok(
+        "xCommand/Simulation/Display/Connect",
+        json!({"Connector":1,"Width":1920,"Height":1080}),
+    )
+    .await;
+    shows(&mut c, 1, "Main", Duration::from_secs(3)).await;
+    c.ok("xCommand/Simulation/RemotePresentation/Start", json!({}))
+        .await;
+    shows(&mut c, 1, "Main, Presentation", SOON).await;
+    c.ok(
+        "xCommand/Simulation/Display/Disconnect",
+        json!({"Connector":1}),
+    )
+    .await;
+    assert_eq!(contents(&mut c).await, json!([]));
+}
+
+#[tokio::test]
+async fn invalid_video_commands_are_refused_and_change_nothing() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    plug_two_displays(&mut c).await;
+    let before = contents(&mut c).await;
+    let (code, message) = c
+        .err(
+            "xCommand/Video/Matrix/Assign",
+            json!({"Output":4,"SourceId":2}),
+        )
+        .await;
+    assert_eq!(code, -32602, "{message}");
+    let (code, message) = c
+        .err(
+            "xCommand/Video/Matrix/Assign",
+            json!({"Output":1,"SourceId":7}),
+        )
+        .await;
+    assert_eq!(code, 1);
+    assert!(message.contains("no video input 7"), "{message}");
+    let (code, _) = c
+        .err("xCommand/Presentation/Start", json!({"ConnectorId":9}))
+        .await;
+    assert_eq!(code, 1);
+    let (code, _) = c
+        .err(
+            "xCommand/Simulation/Display/Connect",
+            json!({"Connector":5,"Width":1920,"Height":1080}),
+        )
+        .await;
+    assert_eq!(code, 1);
+    assert_eq!(contents(&mut c).await, before);
+    assert_eq!(
+        c.ok(
+            "xGet",
+            json!({"Path":"Status Conference Presentation Mode"})
+        )
+        .await,
+        "Off"
+    );
+}
