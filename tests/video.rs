@@ -33,21 +33,20 @@ async fn shows(c: &mut Client, n: u64, want: &str, within: Duration) {
     }
 }
 
-async fn swap_macro_running(c: &mut Client) {
+async fn macro_running(c: &mut Client, name: &str) {
     let start = Instant::now();
     loop {
         let status = c.ok("xCommand/Macros/Runtime/Status", json!({})).await;
-        if status["Macro"]
-            .as_array()
-            .unwrap()
+        let macros = status["Macro"].as_array().unwrap();
+        if macros
             .iter()
-            .any(|m| m["Name"] == "display-swap" && m["State"] == "Running")
+            .any(|m| m["Name"] == name && m["State"] == "Running")
         {
             return;
         }
         assert!(
             start.elapsed() < Duration::from_secs(10),
-            "display-swap is not running: {status}"
+            "{name} is not running: {status}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -72,17 +71,49 @@ const SOON: Duration = Duration::from_millis(500);
 async fn the_presentation_lands_on_the_biggest_display() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    swap_macro_running(&mut c).await;
-    plug_two_displays(&mut c).await;
+    macro_running(&mut c, "display-swap").await;
+    the_field_story(&mut c).await;
+}
+
+/// The same story with display-swap off and a RoomOS-style macro that uses the video matrix.
+#[tokio::test]
+async fn the_same_with_a_video_matrix_macro() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    macro_running(&mut c, "display-swap").await;
+    c.ok(
+        "xCommand/Macros/Macro/Deactivate",
+        json!({"Name":"display-swap"}),
+    )
+    .await;
+    let source = std::fs::read_to_string("tests/macros/matrix-swap.js").unwrap();
+    c.ok(
+        "xCommand/Macros/Macro/Save",
+        json!({"Name":"matrix-swap","body":source}),
+    )
+    .await;
+    c.ok(
+        "xCommand/Macros/Macro/Activate",
+        json!({"Name":"matrix-swap"}),
+    )
+    .await;
+    macro_running(&mut c, "matrix-swap").await;
+    the_field_story(&mut c).await;
+}
+
+/// Two displays, presentations local and remote, the swap button, re-plugged cables and a
+/// third display: the large display always shows what the story says.
+async fn the_field_story(c: &mut Client) {
+    plug_two_displays(c).await;
     // No presentation: the large display shows people.
-    shows(&mut c, 2, "Main", Duration::from_secs(3)).await;
+    shows(c, 2, "Main", Duration::from_secs(3)).await;
     // Presenting from HDMI 2 moves the presentation to the large display.
     c.ok("xCommand/Simulation/Input/Connect", json!({"Connector":2}))
         .await;
     c.ok("xCommand/Presentation/Start", json!({"ConnectorId":2}))
         .await;
-    shows(&mut c, 2, "Presentation", SOON).await;
-    shows(&mut c, 1, "Main", SOON).await;
+    shows(c, 2, "Presentation", SOON).await;
+    shows(c, 1, "Main", SOON).await;
     assert_eq!(
         c.ok(
             "xGet",
@@ -92,23 +123,23 @@ async fn the_presentation_lands_on_the_biggest_display() {
         "Sending"
     );
     c.ok("xCommand/Presentation/Stop", json!({})).await;
-    shows(&mut c, 2, "Main", SOON).await;
+    shows(c, 2, "Main", SOON).await;
     // A presentation from the far end does the same.
     c.ok("xCommand/Simulation/RemotePresentation/Start", json!({}))
         .await;
-    shows(&mut c, 2, "Presentation", SOON).await;
-    shows(&mut c, 1, "Main", SOON).await;
+    shows(c, 2, "Presentation", SOON).await;
+    shows(c, 1, "Main", SOON).await;
     // The swap button swaps; the next presentation change returns to automatic.
     c.ok(
         "xCommand/UserInterface/Extensions/Widget/Action",
         json!({"WidgetId":"display_swap_button","Type":"clicked"}),
     )
     .await;
-    shows(&mut c, 1, "Presentation", SOON).await;
-    shows(&mut c, 2, "Main", SOON).await;
+    shows(c, 1, "Presentation", SOON).await;
+    shows(c, 2, "Main", SOON).await;
     c.ok("xCommand/Simulation/RemotePresentation/Stop", json!({}))
         .await;
-    shows(&mut c, 2, "Main", SOON).await;
+    shows(c, 2, "Main", SOON).await;
     // Swapping the cables re-ranks the displays.
     c.ok(
         "xCommand/Simulation/Display/Disconnect",
@@ -132,25 +163,25 @@ async fn the_presentation_lands_on_the_biggest_display() {
     .await;
     c.ok("xCommand/Presentation/Start", json!({"ConnectorId":2}))
         .await;
-    shows(&mut c, 1, "Presentation", SOON).await;
-    shows(&mut c, 2, "Main", SOON).await;
+    shows(c, 1, "Presentation", SOON).await;
+    shows(c, 2, "Main", SOON).await;
     // A third display works.
     c.ok(
         "xCommand/Simulation/Display/Connect",
         json!({"Connector":3,"Width":1280,"Height":720,"Name":"Side"}),
     )
     .await;
-    shows(&mut c, 3, "Main", SOON).await;
-    shows(&mut c, 1, "Presentation", SOON).await;
+    shows(c, 3, "Main", SOON).await;
+    shows(c, 1, "Presentation", SOON).await;
     c.ok("xCommand/Presentation/Stop", json!({})).await;
-    shows(&mut c, 1, "Main", SOON).await;
+    shows(c, 1, "Main", SOON).await;
 }
 
 #[tokio::test]
 async fn one_display_composes_and_nothing_breaks() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    swap_macro_running(&mut c).await;
+    macro_running(&mut c, "display-swap").await;
     c.ok(
         "xCommand/Simulation/Display/Connect",
         json!({"Connector":1,"Width":1920,"Height":1080}),
