@@ -241,3 +241,90 @@ async fn invalid_video_commands_are_refused_and_change_nothing() {
         "Off"
     );
 }
+
+#[tokio::test]
+async fn auto_share_previews_and_ghosts() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    c.ok("xFeedback/Subscribe", json!({"Query":["Event"]}))
+        .await;
+    let instances = c
+        .ok(
+            "xFeedback/Subscribe",
+            json!({"Query":["Status","Conference","Presentation","LocalInstance"]}),
+        )
+        .await["Id"]
+        .clone();
+    c.ok("xSet", json!({"Path":"Configuration Video Input Connector 3 PresentationSelection","Value":"AutoShare"})).await;
+    c.ok("xCommand/Simulation/Input/Connect", json!({"Connector":3}))
+        .await;
+    assert_eq!(
+        c.ok(
+            "xGet",
+            json!({"Path":"Status Conference Presentation Mode"})
+        )
+        .await,
+        "Sending"
+    );
+    assert_eq!(
+        c.ok(
+            "xGet",
+            json!({"Path":"Status Conference Presentation LocalInstance"})
+        )
+        .await,
+        json!([{"id":1,"Source":3,"SendingMode":"LocalRemote"}])
+    );
+    // Unplugging the laptop stops its presentation: the instance goes as a ghost.
+    c.ok(
+        "xCommand/Simulation/Input/Disconnect",
+        json!({"Connector":3}),
+    )
+    .await;
+    assert_eq!(
+        c.ok(
+            "xGet",
+            json!({"Path":"Status Conference Presentation Mode"})
+        )
+        .await,
+        "Off"
+    );
+    let mut saw_ghost = false;
+    let mut saw_stop = false;
+    let mut saw_preview = false;
+    c.ok(
+        "xCommand/Presentation/Start",
+        json!({"ConnectorId":2,"SendingMode":"LocalOnly"}),
+    )
+    .await;
+    for _ in 0..30 {
+        let n = c.next_feedback().await;
+        let p = &n["params"];
+        if p["Id"] == instances
+            && p["Status"]["Conference"]["Presentation"]["LocalInstance"][0]["ghost"] == "True"
+        {
+            saw_ghost = true;
+        }
+        if p["Event"]["PresentationStopped"]["Cause"] == "noSignal" {
+            saw_stop = true;
+        }
+        if p["Event"]["PresentationPreviewStarted"]["LocalSource"] == 2 {
+            saw_preview = true;
+        }
+        if saw_ghost && saw_stop && saw_preview {
+            break;
+        }
+    }
+    assert!(
+        saw_ghost && saw_stop && saw_preview,
+        "ghost {saw_ghost} stop {saw_stop} preview {saw_preview}"
+    );
+    // A local-only preview is not sent: the mode stays Off.
+    assert_eq!(
+        c.ok(
+            "xGet",
+            json!({"Path":"Status Conference Presentation Mode"})
+        )
+        .await,
+        "Off"
+    );
+}
