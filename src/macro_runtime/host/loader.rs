@@ -47,6 +47,16 @@ impl MacroLoader {
         self.builtins.borrow().get(name).cloned()
     }
 
+    /// The name and source of the macro a `./Name` specifier means.
+    fn macro_source<'s>(&'s self, specifier: &'s str) -> JsResult<(&'s str, &'s str)> {
+        let name = Self::macro_name(specifier).ok_or_else(|| Self::not_found(specifier))?;
+        let source = self
+            .sources
+            .get(name)
+            .ok_or_else(|| Self::not_found(specifier))?;
+        Ok((name, source.as_str()))
+    }
+
     fn macro_name(specifier: &str) -> Option<&str> {
         let name = specifier.strip_prefix("./")?;
         Some(name.strip_suffix(".js").unwrap_or(name))
@@ -68,16 +78,11 @@ impl MacroLoader {
         let module = if let Some(object) = self.builtin(specifier) {
             Module::from_value_as_default(object.into(), context)
         } else {
-            let name = Self::macro_name(specifier).ok_or_else(|| Self::not_found(specifier))?;
-            let source = self
-                .sources
-                .get(name)
-                .ok_or_else(|| Self::not_found(specifier))?
-                .clone();
-            if is_es_module(&source) {
+            let (name, source) = self.macro_source(specifier)?;
+            if is_es_module(source) {
                 let path = format!("{name}.js");
                 Module::parse(
-                    Source::from_bytes(&source).with_path(Path::new(&path)),
+                    Source::from_bytes(source).with_path(Path::new(&path)),
                     None,
                     context,
                 )?
@@ -100,13 +105,8 @@ impl MacroLoader {
         if let Some(exports) = self.exports.borrow().get(specifier) {
             return Ok(exports.clone());
         }
-        let name = Self::macro_name(specifier).ok_or_else(|| Self::not_found(specifier))?;
-        let source = self
-            .sources
-            .get(name)
-            .ok_or_else(|| Self::not_found(specifier))?
-            .clone();
-        let exports = if is_es_module(&source) {
+        let (name, source) = self.macro_source(specifier)?;
+        let exports = if is_es_module(source) {
             let module = self.module(specifier, context)?;
             let promise = module.load_link_evaluate(context);
             context.run_jobs()?;
@@ -121,7 +121,7 @@ impl MacroLoader {
                 default
             }
         } else {
-            evaluate_common_js(name, &source, context)?
+            evaluate_common_js(name, source, context)?
         };
         self.exports
             .borrow_mut()
