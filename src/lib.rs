@@ -5,6 +5,7 @@
 
 pub mod alloc_cap;
 pub mod board;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod device;
