@@ -78,6 +78,7 @@ impl Device {
         services::user_management::install(&bus, &users);
         services::http_client::install(&bus, &options.data, board.http_parallel);
         crate::ui::extensions::install(&bus, &options.data);
+        crate::calendar::bookings::install(&bus, &options.data);
         let video = crate::video::install(&bus, &board);
         if board.simulated {
             services::simulation::install(&bus, &video);

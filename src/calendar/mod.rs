@@ -10,5 +10,6 @@
 //!
 //! Bookings, CalDAV and replies build on these two.
 
+pub mod bookings;
 pub mod dialinfo;
 pub mod ics;

@@ -19,10 +19,16 @@ use super::value::ValueSpace;
 const EMBEDDED: &[(&str, &str)] = &[("barents", include_str!("../../schema/barents.json"))];
 
 /// Extensions a board can ask for, by name.
-const EXTENSIONS: &[(&str, &str)] = &[(
-    "simulation",
-    include_str!("../../schema/extensions/simulation.json"),
-)];
+const EXTENSIONS: &[(&str, &str)] = &[
+    (
+        "simulation",
+        include_str!("../../schema/extensions/simulation.json"),
+    ),
+    (
+        "bookings",
+        include_str!("../../schema/extensions/bookings.json"),
+    ),
+];
 
 /// A step of a resolved path: names in the schema's casing, and indices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
