@@ -83,6 +83,7 @@ impl Device {
         if board.simulated {
             services::simulation::install(&bus, &video);
         }
+        services::gpio::install(&bus, board.simulated);
         let program = match &options.macro_host {
             Some(p) => p.clone(),
             None => crate::macro_runtime::host_program()?,

@@ -2,6 +2,7 @@
 //! commands; they never call each other, only the bus.
 
 pub mod audio;
+pub mod gpio;
 pub mod http_client;
 pub mod message;
 pub mod peripherals;
