@@ -15,11 +15,6 @@ pub fn set_cap(bytes: usize) {
     CAP.store(bytes, Ordering::SeqCst);
 }
 
-/// Bytes allocated since the cap was set (an estimate: earlier allocations are not counted).
-pub fn in_use() -> isize {
-    IN_USE.load(Ordering::Relaxed)
-}
-
 pub struct CappedAllocator;
 
 unsafe impl GlobalAlloc for CappedAllocator {

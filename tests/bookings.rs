@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{device, device_in, p};
+use common::{device, device_in, p, run, settle, status};
 use roomd::xapi::{Caller, Typing, XapiError};
 use serde_json::{Map, Value as Json, json};
 
@@ -13,11 +11,6 @@ const T0: i64 = 1_795_600_000_000;
 const START: i64 = T0 + 3_600_000;
 const END: i64 = START + 1_800_000;
 const UID: &str = "040000008200E00074C5B7101A82E0080000000012345678@example.com";
-
-async fn run(bus: &roomd::xapi::Bus, path: &str, params: Json) -> Result<Json, XapiError> {
-    let raw = params.as_object().cloned().unwrap_or_default();
-    bus.command(&Caller::system(), &p(path), &raw, None).await
-}
 
 async fn import(bus: &roomd::xapi::Bus, body: &str) -> Result<Json, XapiError> {
     bus.command(
@@ -27,22 +20,6 @@ async fn import(bus: &roomd::xapi::Bus, body: &str) -> Result<Json, XapiError> {
         Some(body.to_string()),
     )
     .await
-}
-
-fn status(bus: &roomd::xapi::Bus, path: &str) -> Json {
-    bus.get(
-        &Caller::system(),
-        &p(&format!("Status {path}")),
-        Typing::Typed,
-    )
-    .unwrap_or(Json::Null)
-}
-
-async fn settle() {
-    for _ in 0..20 {
-        tokio::task::yield_now().await;
-    }
-    tokio::time::sleep(Duration::from_millis(30)).await;
 }
 
 /// Moves the simulated clock to `at` (ms since the epoch).

@@ -3,21 +3,9 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{device, p};
-use roomd::xapi::{Bus, Caller, Typing, XapiError};
+use common::{device, get, p, run, settle};
+use roomd::xapi::{Bus, Caller, XapiError};
 use serde_json::{Value as Json, json};
-
-async fn run(bus: &Bus, path: &str, params: Json) -> Result<Json, XapiError> {
-    let raw = params.as_object().cloned().unwrap_or_default();
-    bus.command(&Caller::system(), &p(path), &raw, None).await
-}
-
-fn get(bus: &Bus, path: &str) -> Json {
-    bus.get(&Caller::system(), &p(path), Typing::Typed)
-        .unwrap_or(Json::Null)
-}
 
 fn pin(bus: &Bus, n: u32) -> Json {
     get(bus, &format!("Status GPIO Pin {n} State"))
@@ -34,14 +22,6 @@ fn set_mode(bus: &Bus, n: u32, mode: &str) {
         &json!(mode),
     )
     .unwrap();
-}
-
-/// Lets the GPIO task follow a change.
-async fn settle() {
-    for _ in 0..20 {
-        tokio::task::yield_now().await;
-    }
-    tokio::time::sleep(Duration::from_millis(20)).await;
 }
 
 async fn drive(bus: &Bus, n: u32, state: &str) -> Result<Json, XapiError> {

@@ -2,37 +2,9 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{caller, device, p};
+use common::{caller, device, p, run, settle, status};
 use roomd::xapi::{Caller, Role, Typing};
-use serde_json::{Value as Json, json};
-
-async fn run(
-    bus: &roomd::xapi::Bus,
-    path: &str,
-    params: Json,
-) -> Result<Json, roomd::xapi::XapiError> {
-    let raw = params.as_object().cloned().unwrap_or_default();
-    bus.command(&Caller::system(), &p(path), &raw, None).await
-}
-
-fn status(bus: &roomd::xapi::Bus, path: &str) -> Json {
-    bus.get(
-        &Caller::system(),
-        &p(&format!("Status {path}")),
-        Typing::Typed,
-    )
-    .unwrap_or(Json::Null)
-}
-
-/// Lets spawned service tasks react to a clock change.
-async fn settle() {
-    for _ in 0..20 {
-        tokio::task::yield_now().await;
-    }
-    tokio::time::sleep(Duration::from_millis(20)).await;
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn standby_follows_the_delay_on_the_simulated_clock() {

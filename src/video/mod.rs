@@ -16,7 +16,7 @@ use serde_json::{Map, Value as Json, json};
 
 use self::compositor::{Assigned, Picture, Role, Scene};
 use crate::board::BoardDescription;
-use crate::xapi::{Batch, Bus, Caller, Invocation, StatusWriter, XapiError, parse_text};
+use crate::xapi::{Bus, Caller, Invocation, StatusWriter, XapiError, parse_text};
 
 /// A display plugged into an output, as its EDID describes it.
 #[derive(Clone, Debug, PartialEq)]
@@ -212,9 +212,7 @@ impl Video {
                                 display.name.as_str(),
                             )?;
                         }
-                        _ => {
-                            remove_if_present(&self.bus, b, &format!("Simulation Display {n}"), n)?
-                        }
+                        _ => b.remove(&format!("Simulation Display {n}"))?,
                     }
                 }
                 Ok(())
@@ -541,13 +539,6 @@ fn content(pictures: &[Picture]) -> String {
         .map(Picture::name)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn remove_if_present(bus: &Bus, b: &mut Batch<'_>, path: &str, n: u32) -> Result<(), XapiError> {
-    if bus.status_indices("Simulation Display").contains(&n) {
-        b.remove(path)?;
-    }
-    Ok(())
 }
 
 fn log_failure(result: Result<(), XapiError>) {

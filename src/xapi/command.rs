@@ -105,16 +105,6 @@ impl Params {
         Ok(Params { values })
     }
 
-    /// Builds parameters directly (for tests and internal callers that bypass the schema).
-    pub fn from_pairs(pairs: &[(&str, Value)]) -> Params {
-        Params {
-            values: pairs
-                .iter()
-                .map(|(k, v)| (Arc::from(*k), ParamValue::One(v.clone())))
-                .collect(),
-        }
-    }
-
     pub fn get(&self, name: &str) -> Option<&Value> {
         match self.values.get(name)? {
             ParamValue::One(v) => Some(v),

@@ -218,10 +218,6 @@ impl SubscriberHandle {
             matched: Matched::All,
         })
     }
-
-    pub fn caller(&self) -> &Caller {
-        &self.caller
-    }
 }
 
 impl Drop for SubscriberHandle {

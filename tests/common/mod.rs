@@ -238,3 +238,37 @@ pub fn device_in(dir: &Path) -> roomd::device::Device {
     let clock = std::sync::Arc::new(roomd::clock::Clock::manual(1_795_600_000_000));
     roomd::device::Device::build(&options, clock).expect("device")
 }
+
+/// Runs a command as roomd itself.
+pub async fn run(
+    bus: &roomd::xapi::Bus,
+    path: &str,
+    params: serde_json::Value,
+) -> Result<serde_json::Value, roomd::xapi::XapiError> {
+    let raw = params.as_object().cloned().unwrap_or_default();
+    bus.command(&roomd::xapi::Caller::system(), &p(path), &raw, None)
+        .await
+}
+
+/// A value of the tree by full path (`"Status Audio Volume"`), typed; null when absent.
+pub fn get(bus: &roomd::xapi::Bus, path: &str) -> serde_json::Value {
+    bus.get(
+        &roomd::xapi::Caller::system(),
+        &p(path),
+        roomd::xapi::Typing::Typed,
+    )
+    .unwrap_or(serde_json::Value::Null)
+}
+
+/// A Status value by path below `Status`.
+pub fn status(bus: &roomd::xapi::Bus, path: &str) -> serde_json::Value {
+    get(bus, &format!("Status {path}"))
+}
+
+/// Lets spawned service tasks react to a change or a clock move.
+pub async fn settle() {
+    for _ in 0..20 {
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(30)).await;
+}
