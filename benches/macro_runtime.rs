@@ -101,6 +101,7 @@ async fn device_figures() {
         data: dir.path().to_path_buf(),
         listen: "127.0.0.1".parse().unwrap(),
         http_port: 0,
+        sip_port: 0,
         admin_password: Some("bench".into()),
         macro_host: Some(env!("CARGO_BIN_EXE_roomd").into()),
     };

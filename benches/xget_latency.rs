@@ -28,6 +28,7 @@ fn main() {
             data: dir.path().to_path_buf(),
             listen: "127.0.0.1".parse().unwrap(),
             http_port: 0,
+            sip_port: 0,
             admin_password: Some("bench".into()),
             macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
         };

@@ -25,6 +25,7 @@ pub struct Options {
     pub data: PathBuf,
     pub listen: IpAddr,
     pub http_port: u16,
+    pub sip_port: u16,
     pub admin_password: Option<String>,
     /// The program run as `<program> macro-host` for each macro (default: this executable).
     pub macro_host: Option<PathBuf>,
@@ -37,6 +38,7 @@ pub struct Device {
     pub board: BoardDescription,
     pub admin_password: AdminPassword,
     pub macros: Arc<Supervisor>,
+    calls: Arc<crate::call::service::Calls>,
     boot: mpsc::Receiver<BootAction>,
 }
 
@@ -84,6 +86,7 @@ impl Device {
             services::simulation::install(&bus, &video);
         }
         services::gpio::install(&bus, board.simulated);
+        let calls = crate::call::service::install(&bus, board.max_calls);
         let program = match &options.macro_host {
             Some(p) => p.clone(),
             None => crate::macro_runtime::host_program()?,
@@ -100,6 +103,7 @@ impl Device {
         );
         Ok(Device {
             macros,
+            calls,
             bus,
             users,
             board,
@@ -117,6 +121,14 @@ impl Device {
             .map_err(|e| format!("cannot listen on {http_addr}: {e}"))?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         announce("http", bound);
+        let tls = self.sip_tls(options)?;
+        let sip = crate::call::driver::Sockets::bind(options.listen, options.sip_port, tls)
+            .await
+            .map_err(|e| format!("cannot listen for SIP on port {}: {e}", options.sip_port))?;
+        announce("sip-udp", sip.udp_addr().map_err(|e| e.to_string())?);
+        announce("sip-tcp", sip.tcp_addr().map_err(|e| e.to_string())?);
+        announce("sip-tls", sip.tls_addr().map_err(|e| e.to_string())?);
+        self.calls.start(sip)?;
         if let AdminPassword::Generated(pw) = &self.admin_password {
             println!("admin password {pw}");
             println!(
@@ -142,6 +154,21 @@ impl Device {
         let _ = stop_tx.send(());
         let _ = tokio::time::timeout(std::time::Duration::from_secs(3), server).await;
         Ok(action)
+    }
+}
+
+impl Device {
+    /// The SIP TLS identity under `<data>/sip-tls`, made at first start for the SIP domain,
+    /// following `SIP TlsVerify` as it changes.
+    fn sip_tls(&self, options: &Options) -> Result<Arc<crate::call::tls::Tls>, String> {
+        use crate::call::{settings, tls};
+        let name = settings::sip_domain(&self.bus).unwrap_or_else(|| tls::DEFAULT_NAME.into());
+        let bus = self.bus.clone();
+        let verify: tls::VerifyPolicy = Box::new(move || settings::tls_verify(&bus));
+        let dir = options.data.join("sip-tls");
+        tls::Tls::open(&dir, &name, options.listen, verify)
+            .map(Arc::new)
+            .map_err(|e| format!("cannot set up SIP over TLS: {e}"))
     }
 }
 

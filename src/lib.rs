@@ -6,6 +6,7 @@
 pub mod alloc_cap;
 pub mod board;
 pub mod calendar;
+pub mod call;
 pub mod cli;
 pub mod clock;
 pub mod device;

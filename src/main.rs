@@ -89,6 +89,9 @@ struct RunArgs {
     /// HTTP port (xAPI WebSocket at /ws); 0 picks a free one.
     #[arg(long, default_value_t = 8080)]
     http_port: u16,
+    /// SIP port for UDP and TCP (TLS on the next port); 0 picks a free one.
+    #[arg(long, default_value_t = 5060)]
+    sip_port: u16,
     /// The admin password; without it, one is generated at first start and printed once.
     #[arg(long, env = "ROOMD_ADMIN_PASSWORD", hide_env_values = true)]
     admin_password: Option<String>,
@@ -122,6 +125,7 @@ fn main() {
         data: args.data,
         listen: args.listen,
         http_port: args.http_port,
+        sip_port: args.sip_port,
         admin_password: args.admin_password,
         macro_host: None,
     };

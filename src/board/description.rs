@@ -64,9 +64,16 @@ pub struct BoardDescription {
     /// HttpClient requests that may run at once (RoomOS allows one).
     #[serde(default = "default_http_parallel")]
     pub http_parallel: usize,
+    /// Calls the device takes at once; more are answered 486 Busy Here.
+    #[serde(default = "default_max_calls")]
+    pub max_calls: usize,
     /// Heap cap per macro process, in MiB.
     #[serde(default = "default_macro_memory")]
     pub macro_memory_mb: usize,
+}
+
+fn default_max_calls() -> usize {
+    5
 }
 
 fn default_http_parallel() -> usize {

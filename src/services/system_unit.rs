@@ -33,9 +33,6 @@ pub fn install(bus: &Arc<Bus>, board: &BoardDescription, boot: mpsc::Sender<Boot
             "SystemUnit Hardware Module SerialNumber",
             board.serial_number.as_str(),
         )?;
-        b.set("SystemUnit State NumberOfActiveCalls", 0)?;
-        b.set("SystemUnit State NumberOfInProgressCalls", 0)?;
-        b.set("SystemUnit State NumberOfSuspendedCalls", 0)?;
         b.set("SystemUnit State System", "Initialized")
     }));
     let clock = bus.clock().clone();

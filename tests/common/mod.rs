@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a roomd process, and a JSON-RPC WebSocket client.
 #![allow(dead_code)]
 
+pub mod peers;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -20,6 +22,10 @@ pub const PASSWORD: &str = "test-admin-pw";
 pub struct Roomd {
     pub child: Child,
     pub port: u16,
+    /// The SIP port (UDP and TCP).
+    pub sip_port: u16,
+    /// The SIP TLS port.
+    pub sip_tls_port: u16,
     pub data: PathBuf,
     /// Ports announced after the first (by a restarted roomd).
     pub announced: std::sync::mpsc::Receiver<u16>,
@@ -38,7 +44,7 @@ impl Roomd {
     /// Starts roomd on an existing data dir (to test what survives a restart).
     pub fn start_in(data: &Path) -> Roomd {
         let mut child = Command::new(env!("CARGO_BIN_EXE_roomd"))
-            .args(["run", "--http-port", "0", "--data"])
+            .args(["run", "--http-port", "0", "--sip-port", "0", "--data"])
             .arg(data)
             .args(["--admin-password", PASSWORD])
             .env("RUST_LOG", "warn")
@@ -48,15 +54,23 @@ impl Roomd {
             .expect("start roomd");
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
-        let port = loop {
+        let port_of = |addr: &str| addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+        let (mut port, mut sip_port, mut sip_tls_port) = (None, None, None);
+        while port.is_none() || sip_port.is_none() || sip_tls_port.is_none() {
             let line = lines
                 .next()
-                .expect("roomd printed its listening line")
+                .expect("roomd printed its listening lines")
                 .unwrap();
             if let Some(addr) = line.strip_prefix("listening http ") {
-                break addr.rsplit(':').next().unwrap().parse().unwrap();
+                port = Some(port_of(addr));
+            } else if let Some(addr) = line.strip_prefix("listening sip-udp ") {
+                sip_port = Some(port_of(addr));
+            } else if let Some(addr) = line.strip_prefix("listening sip-tls ") {
+                sip_tls_port = Some(port_of(addr));
             }
-        };
+        }
+        let (port, sip_port) = (port.unwrap(), sip_port.unwrap());
+        let sip_tls_port = sip_tls_port.unwrap();
         // Keep draining stdout so roomd never blocks on a full pipe; pass on later
         // listening lines (a restart announces its port again).
         let (tx, announced) = std::sync::mpsc::channel();
@@ -70,6 +84,8 @@ impl Roomd {
         Roomd {
             child,
             port,
+            sip_port,
+            sip_tls_port,
             data: data.to_path_buf(),
             announced,
             _dir: None,
@@ -203,6 +219,7 @@ pub fn device() -> (roomd::device::Device, tempfile::TempDir) {
         data: dir.path().to_path_buf(),
         listen: "127.0.0.1".parse().unwrap(),
         http_port: 0,
+        sip_port: 0,
         admin_password: Some(PASSWORD.into()),
         macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
     };
@@ -232,6 +249,7 @@ pub fn device_in(dir: &Path) -> roomd::device::Device {
         data: dir.to_path_buf(),
         listen: "127.0.0.1".parse().unwrap(),
         http_port: 0,
+        sip_port: 0,
         admin_password: Some(PASSWORD.into()),
         macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
     };

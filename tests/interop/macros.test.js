@@ -60,13 +60,14 @@ describe('a runaway macro does not stop a jsxapi client', () => {
     await ready;
     await xapi.Config.Macros.UnresponsiveTimeout.set(2);
     const logs = recorder('Macros Log', 10000);
-    xapi.Event.Macros.Log.on(logs);
+    await xapi.Event.Macros.Log.on(logs).registration;
     await xapi.Command.Macros.Macro.Save({ Name: 'spin' }, 'while (true) {}\n');
     await xapi.Command.Macros.Macro.Activate({ Name: 'spin' });
     await sleep(300); // it is spinning now
 
     const volumes = recorder('Status Audio Volume');
-    xapi.Status.Audio.Volume.on(volumes);
+    // Subscribed before the first change, however busy the machine is.
+    await xapi.Status.Audio.Volume.on(volumes).registration;
     for (const level of [31, 32, 33]) {
       const start = Date.now();
       await xapi.Command.Audio.Volume.Set({ Level: level });

@@ -41,6 +41,7 @@ export async function startRoomd({ adminPassword, extraArgs = [] } = {}) {
   const args = [
     'run',
     '--http-port', '0',
+    '--sip-port', '0',
     '--data', dataDir,
     '--admin-password', password,
     ...extraArgs,
@@ -369,8 +370,8 @@ export function withWire(device, fn) {
       t,
       wire(log) { logs.push(log); return log; },
       cleanup(f) { cleanups.push(f); },
-      jsx(user, pw, label) {
-        const c = jsxapiConnect(device().url, user, pw, label);
+      jsx(user, pw, label, target) {
+        const c = jsxapiConnect((target ?? device()).url, user, pw, label);
         logs.push(c.log);
         cleanups.push(() => c.xapi.close());
         return c;

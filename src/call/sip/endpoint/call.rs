@@ -1,0 +1,143 @@
+//! The state of one call: its dialog, the SDP exchange, and the call's own timers (2xx
+//! retransmission, session refresh, glare back-off).
+
+use std::time::{Duration, Instant};
+
+use super::event::CallId;
+use crate::call::sdp::{Negotiated, OfferState, SessionDescription};
+use crate::call::sip::dialog::Dialog;
+use crate::call::sip::message::{Message, NameAddr};
+use crate::call::sip::transport::{Target, Transport};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Incoming,
+    Outgoing,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Outgoing INVITE sent, no answer yet.
+    Dialling,
+    /// Ringing: a provisional came back, or an incoming call awaits `accept`.
+    Ringing,
+    /// Incoming call accepted: 2xx sent, waiting for the ACK.
+    Accepting,
+    Connected,
+    /// Ended towards the user; finishing the SIP side (CANCEL, late 2xx, BYE).
+    Ending,
+}
+
+/// Retransmission of our 2xx to an INVITE until the ACK comes (§13.3.1.4).
+#[derive(Debug)]
+pub struct PendingOk {
+    pub bytes: Vec<u8>,
+    pub target: Target,
+    pub next: Instant,
+    pub interval: Duration,
+    pub give_up: Instant,
+    /// The CSeq of the INVITE it answers (the ACK carries the same).
+    pub cseq: u32,
+}
+
+/// RFC 4028 session timer of a confirmed dialog.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionTimer {
+    pub interval: u32,
+    /// We send the refreshes; otherwise we expect them.
+    pub we_refresh: bool,
+    /// When we refresh (refresher) or give up (the other side).
+    pub deadline: Instant,
+}
+
+impl SessionTimer {
+    pub fn start(now: Instant, interval: u32, we_refresh: bool) -> SessionTimer {
+        let secs = if we_refresh {
+            interval / 2
+        } else {
+            // §10: the BYE goes out a little before expiry: min(32, SE/3) seconds early.
+            interval - (interval / 3).min(32)
+        };
+        SessionTimer {
+            interval,
+            we_refresh,
+            deadline: now + Duration::from_secs(u64::from(secs.max(1))),
+        }
+    }
+}
+
+/// What our own re-INVITE is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reinvite {
+    Hold,
+    Resume,
+    Refresh,
+}
+
+pub struct Call {
+    pub id: CallId,
+    pub direction: Direction,
+    pub phase: Phase,
+    pub call_id: String,
+    pub local_tag: String,
+    /// The peer as the user should see it.
+    pub remote: NameAddr,
+    /// Outgoing: our INVITE (resent with credentials); incoming: theirs.
+    pub invite: Message,
+    /// Incoming: the server transaction of the INVITE.
+    pub invite_key: Option<String>,
+    pub dialog: Option<Dialog>,
+    /// Outgoing: where the INVITE went (CANCEL follows it).
+    pub invite_target: Option<Target>,
+    pub offer: Option<OfferState>,
+    /// The SDP answer prepared for an incoming INVITE, sent on accept.
+    pub answer: Option<(SessionDescription, Negotiated)>,
+    pub media: Option<Negotiated>,
+    /// The last SDP we sent, for session refreshes.
+    pub local_sdp: Option<SessionDescription>,
+    pub sdp_version: u64,
+    pub sdp_session: u64,
+    pub provisional_seen: bool,
+    pub cancel_wanted: bool,
+    pub auth_tries: u32,
+    pub nonce_count: u32,
+    pub ended_reported: bool,
+    pub pending_ok: Option<PendingOk>,
+    pub session_timer: Option<SessionTimer>,
+    /// Our re-INVITE in flight, and its CSeq.
+    pub reinvite: Option<(Reinvite, u32)>,
+    /// After a 491, when to try our re-INVITE again.
+    pub reinvite_retry: Option<(Instant, Reinvite)>,
+    pub local_hold: bool,
+    pub remote_hold: bool,
+    /// RFC 7989 Session-ID: ours, and the peer's once known.
+    pub session_uuid: String,
+    pub remote_uuid: Option<String>,
+    /// Session interval asked for in our INVITE (raised after a 422).
+    pub session_expires: u32,
+    /// A call ended at the SIP level is dropped at this time (after late messages).
+    pub drop_at: Option<Instant>,
+    /// The transport of the call's signalling: where our INVITE went, or how theirs came.
+    pub transport: Transport,
+}
+
+impl Call {
+    /// The earliest of the call's own deadlines.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        [
+            self.pending_ok.as_ref().map(|p| p.next.min(p.give_up)),
+            self.session_timer.map(|t| t.deadline),
+            self.reinvite_retry.map(|(at, _)| at),
+            self.drop_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// The RFC 7989 header value.
+    pub fn session_id_header(&self) -> String {
+        let remote = self.remote_uuid.clone().unwrap_or_else(|| "0".repeat(32));
+        format!("{};remote={remote}", self.session_uuid)
+    }
+}
