@@ -615,3 +615,111 @@ fn garbage_gets_400_or_silence_and_changes_nothing() {
     assert_eq!(net.ep(b).call_count(), 0);
     assert!(net.events(b).is_empty());
 }
+
+/// Drives one endpoint by hand: feeds it `response`s built from its own request.
+fn reply(ep: &mut Endpoint, now: Instant, to: &Message, code: u16, extra: &[(&str, &str)]) {
+    let mut response = compose::response(to, code, "Session Progress", Some("peer"));
+    response.headers.push("Contact", "<sip:peer@10.0.0.9:5060>");
+    for (name, value) in extra {
+        response.headers.push(name, *value);
+    }
+    let source = Source {
+        transport: Transport::Udp,
+        addr: addr("10.0.0.9:5060"),
+        connection: None,
+    };
+    ep.handle_input(now, source, &response.to_bytes());
+}
+
+/// A 200 to `invite` carrying a real SDP answer to its offer.
+fn reply_with_answer(ep: &mut Endpoint, now: Instant, invite: &Message) {
+    use roomd::call::sdp::{KeySource, SessionDescription, create_answer};
+    let offer = SessionDescription::parse(std::str::from_utf8(&invite.body).unwrap()).unwrap();
+    let mut local = Config::new("peer", "10.0.0.9", addr("10.0.0.9:5060"), random_source(1)).media;
+    local.address = "10.0.0.9".parse().unwrap();
+    let mut fill = |b: &mut [u8]| b.fill(3);
+    let (answer, _) = create_answer(&offer, &local, 9, 1, &mut KeySource(&mut fill)).unwrap();
+    let mut ok = compose::response(invite, 200, "OK", Some("peer"));
+    ok.headers.push("Contact", "<sip:peer@10.0.0.9:5060>");
+    ok.headers.push("Content-Type", "application/sdp");
+    ok.body = answer.to_string().into_bytes();
+    let source = Source {
+        transport: Transport::Udp,
+        addr: addr("10.0.0.9:5060"),
+        connection: None,
+    };
+    ep.handle_input(now, source, &ok.to_bytes());
+}
+
+fn sent_messages(ep: &mut Endpoint) -> Vec<Message> {
+    std::iter::from_fn(|| ep.poll_transmit())
+        .map(|t| Message::parse(&t.payload).unwrap())
+        .collect()
+}
+
+#[test]
+fn reliable_provisionals_are_pracked_and_cseq_stays_in_order() {
+    let now = Instant::now();
+    let mut ep = Endpoint::new(Config::new("alice", ALICE, addr(ALICE), random_source(91)));
+    ep.dial(now, "sip:peer@10.0.0.9").unwrap();
+    let invite = sent_messages(&mut ep).remove(0);
+    assert!(invite.headers.get("Supported").unwrap().contains("100rel"));
+    reply(
+        &mut ep,
+        now,
+        &invite,
+        183,
+        &[("Require", "100rel"), ("RSeq", "7")],
+    );
+    let prack = sent_messages(&mut ep).remove(0);
+    assert_eq!(
+        prack.method(),
+        Some(&roomd::call::sip::message::Method::Prack)
+    );
+    assert_eq!(prack.headers.get("RAck"), Some("7 1 INVITE"));
+    assert_eq!(prack.cseq().unwrap().seq, 2);
+    // A retransmission of the same reliable provisional is not PRACKed twice.
+    reply(
+        &mut ep,
+        now,
+        &invite,
+        183,
+        &[("Require", "100rel"), ("RSeq", "7")],
+    );
+    assert!(sent_messages(&mut ep).is_empty());
+
+    reply_with_answer(&mut ep, now, &invite);
+    let ack = sent_messages(&mut ep).remove(0);
+    assert_eq!(ack.headers.get("CSeq"), Some("1 ACK"));
+    let call = match ep.poll_event() {
+        Some(Event::Outgoing { call, .. }) => call,
+        other => panic!("{other:?}"),
+    };
+    ep.hangup(now, call).unwrap();
+    let bye = sent_messages(&mut ep).remove(0);
+    assert_eq!(
+        bye.headers.get("CSeq"),
+        Some("3 BYE"),
+        "after INVITE 1 and PRACK 2"
+    );
+}
+
+#[test]
+fn an_invite_requiring_what_we_lack_gets_420() {
+    let now = Instant::now();
+    let mut ep = Endpoint::new(Config::new("bob", BOB, addr(BOB), random_source(92)));
+    let invite = "INVITE sip:bob@10.0.0.3 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKr1\r\n\
+                  From: <sip:a@10.0.0.2>;tag=1\r\nTo: <sip:bob@10.0.0.3>\r\nCall-ID: req1\r\n\
+                  CSeq: 1 INVITE\r\nContact: <sip:a@10.0.0.2>\r\nRequire: 100rel, foo\r\n\
+                  Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+    let source = Source {
+        transport: Transport::Udp,
+        addr: addr(ALICE),
+        connection: None,
+    };
+    ep.handle_input(now, source, invite.as_bytes());
+    let reply = sent_messages(&mut ep).remove(0);
+    assert_eq!(reply.status(), Some(420));
+    assert!(reply.headers.get("Unsupported").unwrap().contains("100rel"));
+    assert_eq!(ep.call_count(), 0);
+}

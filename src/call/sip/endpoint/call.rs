@@ -98,6 +98,8 @@ pub struct Call {
     pub sdp_version: u64,
     pub sdp_session: u64,
     pub provisional_seen: bool,
+    /// The last reliable provisional we PRACKed (RFC 3262).
+    pub last_rseq: Option<u32>,
     pub cancel_wanted: bool,
     pub auth_tries: u32,
     pub nonce_count: u32,

@@ -10,8 +10,11 @@ use crate::call::sip::transport::{Destination, Target, Transport};
 
 /// The methods we answer (sent in Allow, checked on arrival).
 pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, PRACK";
-/// The extensions we support (Supported, and the Require check).
-pub const SUPPORTED: &[&str] = &["timer", "replaces", "100rel"];
+/// The extensions a request may require of us: session timers. (We never send reliable
+/// provisionals, so `Require: 100rel` is refused with 420, as RFC 3262 §3 lets a UAS do.)
+pub const SUPPORTED: &[&str] = &["timer"];
+/// What our INVITEs say we support: a UAS may send reliable provisionals, which we PRACK.
+pub const SUPPORTED_AS_CALLER: &str = "timer, 100rel";
 
 /// Random hex of `bytes` bytes from the configured source.
 pub fn random_hex(config: &mut Config, bytes: usize) -> String {

@@ -259,7 +259,7 @@ impl Endpoint {
         };
         request.headers.push("Contact", contact);
         request.headers.push("Allow", compose::ALLOW);
-        request.headers.push("Supported", "timer, replaces");
+        request.headers.push("Supported", "timer");
         if let Some(timer) = call.session_timer {
             // We are the UAC of this re-INVITE: the refresher stays who it was.
             let refresher = if timer.we_refresh { "uac" } else { "uas" };

@@ -71,6 +71,7 @@ impl Endpoint {
             local_sdp: Some(offer_sdp),
             sdp_version: 1,
             sdp_session,
+            last_rseq: None,
             provisional_seen: false,
             cancel_wanted: false,
             auth_tries: 0,
@@ -129,7 +130,7 @@ impl Endpoint {
         }
         h.push("Contact", compose::contact(config, transport).to_string());
         h.push("Allow", compose::ALLOW);
-        h.push("Supported", "timer, replaces");
+        h.push("Supported", compose::SUPPORTED_AS_CALLER);
         h.push("Session-Expires", call.session_expires.to_string());
         h.push("Min-SE", config.min_se.to_string());
         h.push("Session-ID", session_id);
@@ -252,13 +253,14 @@ impl Endpoint {
                 if call.cancel_wanted {
                     return self.send_cancel(now, id);
                 }
+                self.acknowledge_reliable(now, id, response);
+                let Some(call) = self.calls.get_mut(&id) else {
+                    return;
+                };
                 if call.phase == Phase::Dialling {
                     call.phase = Phase::Ringing;
-                    if response
-                        .to()
-                        .and_then(|t| t.tag().map(str::to_string))
-                        .is_some()
-                    {
+                    // The early dialog (a PRACK may have made it already).
+                    if call.dialog.is_none() {
                         call.dialog = Dialog::as_uac(&call.invite, response);
                     }
                     self.emit(Event::Ringing { call: id });
@@ -283,14 +285,51 @@ impl Endpoint {
         }
     }
 
+    /// PRACK for a reliable provisional response (RFC 3262 §4), once per RSeq.
+    fn acknowledge_reliable(&mut self, now: Instant, id: CallId, response: &Message) {
+        let reliable = response
+            .headers
+            .values("Require")
+            .iter()
+            .any(|v| v.trim().eq_ignore_ascii_case("100rel"));
+        let rseq = response
+            .headers
+            .get("RSeq")
+            .and_then(|v| v.trim().parse::<u32>().ok());
+        let (true, Some(rseq)) = (reliable, rseq) else {
+            return;
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.last_rseq.is_some_and(|last| rseq <= last) {
+            return;
+        }
+        call.last_rseq = Some(rseq);
+        if call.dialog.is_none() {
+            call.dialog = Dialog::as_uac(&call.invite, response);
+        }
+        let invite_seq = call.invite.cseq().map(|c| c.seq).unwrap_or(1);
+        if let Some((mut prack, target)) = self.in_dialog_request(id, Method::Prack) {
+            prack
+                .headers
+                .push("RAck", format!("{rseq} {invite_seq} INVITE"));
+            self.send_request(now, prack, target, Owner::Call(id, Purpose::Other));
+        }
+    }
+
     fn invite_accepted(&mut self, now: Instant, id: CallId, response: &Message) {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        let Some(dialog) = Dialog::as_uac(&call.invite, response) else {
+        let Some(mut dialog) = Dialog::as_uac(&call.invite, response) else {
             tracing::warn!("2xx to INVITE without a usable To tag or Contact; ignored");
             return;
         };
+        // PRACKs in the early dialog already used CSeq numbers past the INVITE's.
+        if let Some(early) = &call.dialog {
+            dialog.local_cseq = dialog.local_cseq.max(early.local_cseq);
+        }
         call.dialog = Some(dialog);
         let invite_seq = call.invite.cseq().map(|c| c.seq).unwrap_or(1);
         self.send_ack(now, id, invite_seq, None);

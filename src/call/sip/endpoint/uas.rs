@@ -138,6 +138,7 @@ impl Endpoint {
             local_sdp,
             sdp_version: 1,
             sdp_session,
+            last_rseq: None,
             provisional_seen: true,
             cancel_wanted: false,
             auth_tries: 0,
@@ -192,7 +193,7 @@ impl Endpoint {
         let h = &mut ok.headers;
         h.push("Contact", contact);
         h.push("Allow", compose::ALLOW);
-        h.push("Supported", "timer, replaces");
+        h.push("Supported", "timer");
         h.push("Session-ID", call.session_id_header());
         if let Some(se) = session_expires_answer(&call.invite, call.session_expires, min_se) {
             h.push("Session-Expires", se);
