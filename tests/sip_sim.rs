@@ -723,3 +723,63 @@ fn an_invite_requiring_what_we_lack_gets_420() {
     assert!(reply.headers.get("Unsupported").unwrap().contains("100rel"));
     assert_eq!(ep.call_count(), 0);
 }
+
+#[test]
+fn a_flood_of_requests_is_bounded_by_the_transaction_table() {
+    let now = Instant::now();
+    let mut config = Config::new("bob", BOB, addr(BOB), random_source(93));
+    config.max_transactions = 10;
+    let mut ep = Endpoint::new(config);
+    let source = Source {
+        transport: Transport::Udp,
+        addr: addr(ALICE),
+        connection: None,
+    };
+    for i in 0..50 {
+        let options = format!(
+            "OPTIONS sip:bob@10.0.0.3 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKf{i}\r\n\
+             From: <sip:a@10.0.0.2>;tag={i}\r\nTo: <sip:bob@10.0.0.3>\r\nCall-ID: flood{i}\r\n\
+             CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        );
+        ep.handle_input(now, source, options.as_bytes());
+    }
+    let replies: Vec<u16> = sent_messages(&mut ep)
+        .iter()
+        .filter_map(Message::status)
+        .collect();
+    assert_eq!(replies.len(), 50, "every request was answered");
+    assert_eq!(replies.iter().filter(|c| **c == 200).count(), 10);
+    assert_eq!(replies.iter().filter(|c| **c == 503).count(), 40);
+    assert_eq!(ep.transaction_count(), 10);
+    // Timer J frees the table; then requests are served again.
+    ep.handle_timeout(now + Duration::from_secs(33));
+    assert_eq!(ep.transaction_count(), 0);
+}
+
+#[test]
+fn options_keepalives_notice_a_proxy_going_away() {
+    let mut net = Net::new(14);
+    let a = net.add("alice", ALICE, 94, |c| {
+        c.proxy = Some(roomd::call::sip::message::Uri::parse(&format!("sip:{REGISTRAR}")).unwrap());
+        c.keepalive = Some(Duration::from_secs(30));
+    });
+    // The stand-in registrar answers every request it gets (a 401 to OPTIONS still proves
+    // the proxy is there).
+    net.run(Duration::from_secs(31));
+    assert_eq!(net.sent(ALICE, "OPTIONS"), 1);
+    assert!(
+        matches!(net.events(a), [Event::ProxyReachable(true)]),
+        "{:?}",
+        net.events(a)
+    );
+    net.dead.push(addr(REGISTRAR));
+    net.run(Duration::from_secs(70));
+    assert!(
+        matches!(
+            net.events(a),
+            [Event::ProxyReachable(true), Event::ProxyReachable(false)]
+        ),
+        "{:?}",
+        net.events(a)
+    );
+}
