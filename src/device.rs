@@ -86,7 +86,15 @@ impl Device {
             services::simulation::install(&bus, &video);
         }
         services::gpio::install(&bus, board.simulated);
-        let calls = crate::call::service::install(&bus, board.max_calls);
+        let calls = crate::call::service::install(
+            &bus,
+            board.max_calls,
+            crate::call::media::manager::MediaSettings {
+                source: board.audio_source.clone(),
+                // The simulated board's loudspeaker is a WAV file per call.
+                recordings: board.simulated.then(|| options.data.join("recordings")),
+            },
+        );
         let program = match &options.macro_host {
             Some(p) => p.clone(),
             None => crate::macro_runtime::host_program()?,

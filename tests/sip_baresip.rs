@@ -50,6 +50,7 @@ async fn baresip_calls_roomd_with_mandatory_srtp() {
             srtp_mandatory: true,
             auto_answer: false,
             registrar: None,
+            tone_hz: 440,
         })
     })
     .await
@@ -112,6 +113,7 @@ async fn roomd_calls_baresip_with_encryption_required() {
             srtp_mandatory: true,
             auto_answer: true,
             registrar: None,
+            tone_hz: 440,
         })
     })
     .await

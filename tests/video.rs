@@ -13,6 +13,20 @@ async fn contents(c: &mut Client) -> Json {
         .await
 }
 
+/// What the displays show once nothing has changed for half a second.
+async fn settled(c: &mut Client) -> Json {
+    let mut last = contents(c).await;
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = contents(c).await;
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+    panic!("the displays never settled: {last}");
+}
+
 /// Waits until display `n` shows `want`, within `within`.
 async fn shows(c: &mut Client, n: u64, want: &str, within: Duration) {
     let start = Instant::now();
@@ -203,8 +217,10 @@ async fn one_display_composes_and_nothing_breaks() {
 async fn invalid_video_commands_are_refused_and_change_nothing() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
+    // The display-swap macro rearranges the displays once it runs: let it settle first.
+    macro_running(&mut c, "display-swap").await;
     plug_two_displays(&mut c).await;
-    let before = contents(&mut c).await;
+    let before = settled(&mut c).await;
     let (code, message) = c
         .err(
             "xCommand/Video/Matrix/Assign",

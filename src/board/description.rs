@@ -64,12 +64,20 @@ pub struct BoardDescription {
     /// HttpClient requests that may run at once (RoomOS allows one).
     #[serde(default = "default_http_parallel")]
     pub http_parallel: usize,
+    /// What calls hear from the room: `tone:<Hz>` or `wav:<path>` (the simulated board's
+    /// microphone).
+    #[serde(default = "default_audio_source")]
+    pub audio_source: String,
     /// Calls the device takes at once; more are answered 486 Busy Here.
     #[serde(default = "default_max_calls")]
     pub max_calls: usize,
     /// Heap cap per macro process, in MiB.
     #[serde(default = "default_macro_memory")]
     pub macro_memory_mb: usize,
+}
+
+fn default_audio_source() -> String {
+    "tone:440".into()
 }
 
 fn default_max_calls() -> usize {

@@ -20,6 +20,7 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant as TokioInstant;
 
+use super::media::manager::Manager;
 use super::resolve::{self, Query, Resolved, Resolver};
 use super::sip::endpoint::{CallId, Endpoint, Event, compose};
 use super::sip::message::{Message, Method};
@@ -144,6 +145,8 @@ struct Connection {
 
 struct Driver {
     endpoint: Endpoint,
+    /// Each connected call's audio.
+    media: Manager,
     udp: Arc<UdpSocket>,
     tls: Arc<Tls>,
     connections: HashMap<ConnectionId, Connection>,
@@ -167,6 +170,7 @@ struct Driver {
 pub fn spawn(
     endpoint: Endpoint,
     sockets: Sockets,
+    media: Manager,
 ) -> (mpsc::Sender<Request>, mpsc::UnboundedReceiver<Event>) {
     let (request_tx, requests) = mpsc::channel(64);
     let (events_tx, events) = mpsc::unbounded_channel();
@@ -174,6 +178,7 @@ pub fn spawn(
     let (resolution_tx, resolution_rx) = mpsc::unbounded_channel();
     let driver = Driver {
         endpoint,
+        media,
         udp: Arc::new(sockets.udp),
         tls: sockets.tls_identity,
         connections: HashMap::new(),
@@ -365,7 +370,10 @@ impl Driver {
                 digits,
                 reply,
             } => {
-                let _ = reply.send(ep.send_dtmf(at, call, &digits));
+                // In the media as RFC 4733 events when agreed, else as SIP INFO.
+                if let Some((digits, reply)) = self.media.dtmf(call, digits, reply) {
+                    let _ = reply.send(self.endpoint.send_dtmf(at, call, &digits));
+                }
             }
             Request::Replace(endpoint) => {
                 self.endpoint = *endpoint;
@@ -395,6 +403,7 @@ impl Driver {
             self.send(t);
         }
         while let Some(e) = self.endpoint.poll_event() {
+            self.media.on_event(&e);
             let _ = self.events.send(e);
         }
     }

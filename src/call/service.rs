@@ -10,6 +10,10 @@ use serde_json::{Map, json};
 use tokio::sync::{mpsc, oneshot};
 
 use super::driver::{self, Request, Sockets};
+use super::media::manager::{Manager, MediaSettings};
+use super::media::ports::Pool;
+use super::media::runner::MediaEvent;
+use super::media_status;
 use super::settings;
 use super::sip::endpoint::{CallId, Cause, CauseKind, CauseOrigin, Event, RegistrationState};
 use super::sip::message::NameAddr;
@@ -38,13 +42,19 @@ pub struct Calls {
     records: Mutex<HashMap<CallId, CallRecord>>,
     /// Calls the board takes at once.
     max_calls: usize,
+    media: MediaSettings,
+    ports: Pool,
+    media_status: StatusWriter,
 }
 
 /// Registers the call commands and status; the SIP side starts with [`Calls::start`].
-pub fn install(bus: &Arc<Bus>, max_calls: usize) -> Arc<Calls> {
+pub fn install(bus: &Arc<Bus>, max_calls: usize, media: MediaSettings) -> Arc<Calls> {
     let calls = Arc::new(Calls {
         bus: bus.clone(),
         max_calls,
+        media,
+        ports: Pool::default(),
+        media_status: bus.claim_status("calls", "MediaChannels Call"),
         calls_status: bus.claim_status("calls", "Call"),
         counters: [
             bus.claim_status("calls", "SystemUnit State NumberOfActiveCalls"),
@@ -85,9 +95,17 @@ impl Calls {
         let udp = sockets.udp_addr().map_err(|e| e.to_string())?;
         let tcp = sockets.tcp_addr().map_err(|e| e.to_string())?;
         let tls = sockets.tls_addr().map_err(|e| e.to_string())?;
-        let endpoint = settings::endpoint(&self.bus, udp, tcp, tls, self.max_calls);
+        let endpoint = settings::endpoint(&self.bus, udp, tcp, tls, self.max_calls, &self.ports);
         self.show_registration_uri();
-        let (requests, mut events) = driver::spawn(endpoint, sockets);
+        let (media_tx, mut media_events) = mpsc::unbounded_channel();
+        let manager = Manager::new(self.ports.clone(), self.media.clone(), media_tx);
+        let (requests, mut events) = driver::spawn(endpoint, sockets, manager);
+        let me = self.clone();
+        tokio::spawn(async move {
+            while let Some(event) = media_events.recv().await {
+                me.on_media(event);
+            }
+        });
         *self.driver.lock().unwrap_or_else(|e| e.into_inner()) = Some(requests.clone());
         let me = self.clone();
         tokio::spawn(async move {
@@ -121,7 +139,8 @@ impl Calls {
             while changes.try_recv().is_ok() {}
             tracing::info!("SIP settings changed: restarting the SIP endpoint");
             self.show_registration_uri();
-            let endpoint = settings::endpoint(&self.bus, udp, tcp, tls, self.max_calls);
+            let endpoint =
+                settings::endpoint(&self.bus, udp, tcp, tls, self.max_calls, &self.ports);
             if requests
                 .send(Request::Replace(Box::new(endpoint)))
                 .await
@@ -244,6 +263,22 @@ impl Calls {
                 }));
             }
             Event::Ended { call, cause } => self.on_ended(call, &cause),
+        }
+    }
+
+    fn on_media(&self, event: MediaEvent) {
+        match event {
+            MediaEvent::Digit { call, digit } => {
+                let _ = self.bus.emit(
+                    "DTMFReceive",
+                    json!({"CallId": call, "DTMFString": digit.to_string()}),
+                );
+            }
+            MediaEvent::Stats { call, stats } => {
+                if self.record(call).is_some() {
+                    log(media_status::publish(&self.media_status, call, &stats));
+                }
+            }
         }
     }
 
@@ -422,6 +457,7 @@ impl Calls {
             .map(|at| (self.bus.clock().now() - at) / 1000)
             .unwrap_or(0);
         log(self.calls_status.remove(&format!("Call {id}")));
+        log(media_status::remove(&self.media_status, id));
         self.publish_counts();
         let _ = self.bus.emit(
             "CallDisconnect",

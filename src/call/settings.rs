@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use rand::RngExt as _;
 
+use super::media::ports::Pool;
 use super::sdp::Encryption;
 use super::sip::auth::Credentials;
 use super::sip::endpoint::{Config, Endpoint};
@@ -31,6 +32,7 @@ pub fn endpoint(
     tcp: SocketAddr,
     tls: SocketAddr,
     max_calls: usize,
+    media_ports: &Pool,
 ) -> Endpoint {
     let random = Box::new(|buf: &mut [u8]| rand::rng().fill(buf));
     // Contacts must carry an address peers can reach; a wildcard bind says nothing.
@@ -89,6 +91,7 @@ pub fn endpoint(
         _ => Encryption::BestEffort,
     };
     config.media.address = udp.ip();
+    config.media_ports = media_ports.allocator(config.media.address);
     config.max_calls = max_calls;
     Endpoint::new(config)
 }

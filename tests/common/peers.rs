@@ -164,6 +164,8 @@ pub struct Account<'a> {
     pub auto_answer: bool,
     /// Register at this kamailio port instead of calling directly.
     pub registrar: Option<u16>,
+    /// The tone baresip sends.
+    pub tone_hz: u32,
 }
 
 impl Baresip {
@@ -183,7 +185,9 @@ impl Baresip {
                 ("CTRL_PORT", &ctrl),
                 ("NAME", account.user),
             ],
-        );
+        )
+        // The microphone: a sine at the account's frequency (the template says 440 Hz).
+        .replace("ausine,440", &format!("ausine,{}", account.tone_hz));
         std::fs::write(dir.path().join("config"), config).unwrap();
         let mediaenc = if account.srtp_mandatory {
             ";mediaenc=srtp-mand"
@@ -312,6 +316,23 @@ impl Baresip {
             self.events,
             out.join("\n")
         );
+    }
+
+    /// Waits for the response to the last command named `token` (commands use their name
+    /// as the token), keeping events that arrive meanwhile.
+    pub fn wait_response(&mut self, token: &str, within: Duration) -> Json {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Some(msg) = self.next_message() {
+                if msg["response"] == true && msg["token"] == token {
+                    return msg;
+                }
+                if msg["event"] == true {
+                    self.events.push(msg);
+                }
+            }
+        }
+        panic!("baresip: no response to {token} within {within:?}");
     }
 
     /// baresip's own log (SIP trace included) so far.

@@ -148,14 +148,14 @@ fn cucm_offer_without_video_support_disables_video_lines() {
 }
 
 #[test]
-fn answers_baresip_opus_srtp() {
+fn answers_baresip_srtp_with_the_first_codec_we_speak() {
     let (sd, neg) = answer(&baresip_offer(), Encryption::Required).unwrap();
     assert_eq!(sd.media.len(), 1);
     let m = &sd.media[0];
     assert_eq!((m.port, m.protocol.as_str()), (40000, "RTP/SAVP"));
-    assert_eq!(m.formats, ["96", "101"]);
-    assert_eq!(m.rtpmap(96).unwrap().to_string(), "96 opus/48000/2");
-    assert_eq!(m.fmtp(96), Some("useinbandfec=1"));
+    // baresip lists Opus first; the media engine has no Opus yet, so G.722 it is.
+    assert_eq!(m.formats, ["9", "101"]);
+    assert_eq!(m.rtpmap(9).unwrap().to_string(), "9 G722/8000");
     assert_eq!(m.fmtp(101), Some("0-15"));
     assert!(m.rtcp_mux());
     assert_eq!(m.direction(), Some(Direction::SendRecv));
@@ -164,9 +164,9 @@ fn answers_baresip_opus_srtp() {
     let codec = audio.codec.as_ref().unwrap();
     assert_eq!(
         (codec.name.as_str(), codec.clock_rate, codec.channels),
-        ("opus", 48000, Some(2))
+        ("G722", 8000, None)
     );
-    assert_eq!(codec.fmtp.as_deref(), Some("stereo=1;sprop-stereo=1"));
+    assert_eq!(codec.fmtp, None);
     assert_eq!(audio.dtmf_payload_type, Some(101));
     assert!(audio.rtcp_mux);
     assert_eq!(audio.remote, addr("127.0.0.1:6080"));
@@ -325,11 +325,12 @@ fn telephone_event_follows_the_chosen_clock() {
                 m=audio 5004 RTP/AVP 111 0 101 102\r\na=rtpmap:111 opus/48000/2\r\n\
                 a=rtpmap:101 telephone-event/8000\r\na=rtpmap:102 telephone-event/48000\r\n";
     let (sd, neg) = answer(text, Encryption::Off).unwrap();
-    assert_eq!(sd.media[0].formats, ["111", "102"]);
+    // PCMU (8 kHz) is chosen, so the 8 kHz telephone-event goes with it, not the 48 kHz one.
+    assert_eq!(sd.media[0].formats, ["0", "101"]);
     assert_eq!(
-        sd.media[0].rtpmap(102).unwrap().to_string(),
-        "102 telephone-event/48000"
+        sd.media[0].rtpmap(101).unwrap().to_string(),
+        "101 telephone-event/8000"
     );
-    assert_eq!(neg.streams[0].codec.as_ref().unwrap().payload_type, 111);
-    assert_eq!(neg.streams[0].dtmf_payload_type, Some(102));
+    assert_eq!(neg.streams[0].codec.as_ref().unwrap().payload_type, 0);
+    assert_eq!(neg.streams[0].dtmf_payload_type, Some(101));
 }

@@ -88,10 +88,13 @@ o=- 1823414553 1094924364 IN IP4 127.0.0.1\n\
 s=-\n\
 c=IN IP4 127.0.0.1\n\
 t=0 0\n\
-m=audio 6080 RTP/SAVP 96 101\n\
+m=audio 6080 RTP/SAVP 96 9 0 8 101\n\
 b=AS:128\n\
 a=rtpmap:96 opus/48000/2\n\
 a=fmtp:96 stereo=1;sprop-stereo=1\n\
+a=rtpmap:9 G722/8000\n\
+a=rtpmap:0 PCMU/8000\n\
+a=rtpmap:8 PCMA/8000\n\
 a=rtpmap:101 telephone-event/8000\n\
 a=fmtp:101 0-15\n\
 a=sendrecv\n\

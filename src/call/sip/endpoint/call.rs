@@ -119,6 +119,8 @@ pub struct Call {
     pub session_expires: u32,
     /// A call ended at the SIP level is dropped at this time (after late messages).
     pub drop_at: Option<Instant>,
+    /// Our media addresses and ports for this call, kept for re-offers and answers.
+    pub local_media: crate::call::sdp::LocalMedia,
     /// The transport of the call's signalling: where our INVITE went, or how theirs came.
     pub transport: Transport,
 }

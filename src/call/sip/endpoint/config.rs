@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::event::CallId;
 use crate::call::sdp::LocalMedia;
 use crate::call::sip::auth::Credentials;
 use crate::call::sip::message::Uri;
@@ -11,6 +12,32 @@ use crate::call::sip::transport::Transport;
 /// Fills a buffer with random bytes. The driver passes a CSPRNG (SRTP keys come from it);
 /// tests pass a seeded generator so runs repeat exactly.
 pub type RandomSource = Box<dyn FnMut(&mut [u8]) + Send>;
+
+/// The ports a call's media lines announce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MediaPorts {
+    pub audio: u16,
+    pub video: u16,
+    pub slides: u16,
+    pub bfcp: u16,
+}
+
+/// Gives a new call its media ports, or `None` when none are free. The driver binds real
+/// sockets and hands out their ports; the default counts up from `media`'s ports.
+pub type MediaAllocator = Box<dyn FnMut(CallId) -> Option<MediaPorts> + Send>;
+
+/// Ports in blocks of eight above the configured ones, one block per call.
+pub fn fixed_media_ports(base: MediaPorts) -> MediaAllocator {
+    Box::new(move |id| {
+        let shift = ((id as u16) % 512) * 8;
+        Some(MediaPorts {
+            audio: base.audio.wrapping_add(shift),
+            video: base.video.wrapping_add(shift),
+            slides: base.slides.wrapping_add(shift),
+            bfcp: base.bfcp.wrapping_add(shift),
+        })
+    })
+}
 
 pub struct Config {
     /// The user part of our address of record (`SIP URI` without the domain).
@@ -47,6 +74,7 @@ pub struct Config {
     pub max_calls: usize,
     pub max_transactions: usize,
     pub random: RandomSource,
+    pub media_ports: MediaAllocator,
 }
 
 impl Config {
@@ -83,8 +111,16 @@ impl Config {
             },
             accept_any_user: true,
             max_calls: 5,
-            max_transactions: 4096,
+            // Lingering transactions keep only their last response (~0.5 KB), so this
+            // bounds a flood at a few tens of MB; a device's own traffic never nears it.
+            max_transactions: 32768,
             random,
+            media_ports: fixed_media_ports(MediaPorts {
+                audio: 16384,
+                video: 16386,
+                slides: 16388,
+                bfcp: 16390,
+            }),
         }
     }
 

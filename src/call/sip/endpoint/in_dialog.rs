@@ -75,7 +75,9 @@ impl Endpoint {
             let reply = compose::response(request, 481, "Call/Transaction Does Not Exist", None);
             return self.respond(now, key, reply);
         }
-        let media = super::uac::call_media(&self.config, id);
+        let Some(media) = self.calls.get(&id).map(|c| c.local_media.clone()) else {
+            return;
+        };
         let transport = self
             .calls
             .get(&id)
@@ -363,9 +365,8 @@ impl Endpoint {
             return;
         };
         if call.drop_at.is_some_and(|at| at <= now) {
+            // Its client transactions (a BYE still being retransmitted) run out on their own.
             self.calls.remove(&id);
-            self.transactions
-                .forget_clients(|o| matches!(o, Owner::Call(c, _) if *c == id));
             return;
         }
         if let Some((at, why)) = call.reinvite_retry

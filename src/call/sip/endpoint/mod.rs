@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Instant;
 
 use call::Call;
-pub use config::{Config, RandomSource};
+pub use config::{Config, MediaAllocator, MediaPorts, RandomSource, fixed_media_ports};
 pub use event::{CallId, Cause, CauseKind, CauseOrigin, Event, RegistrationState};
 use registration::{Keepalive, Registration};
 
@@ -273,12 +273,20 @@ impl Endpoint {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
+        // An outgoing call ended before it was answered may still be answered (the 2xx
+        // crosses our CANCEL) and must then be ACKed and hung up: it stays for 64·T1. Any
+        // other call is done; its transactions absorb what comes late.
+        let unanswered = call.direction == call::Direction::Outgoing
+            && matches!(call.phase, call::Phase::Dialling | call::Phase::Ringing);
         call.phase = call::Phase::Ending;
         call.pending_ok = None;
         call.session_timer = None;
         call.reinvite_retry = None;
-        // Late responses and retransmissions still find the call for a while.
-        call.drop_at = Some(now + super::transaction::timers::TRANSACTION_TIMEOUT);
+        call.drop_at = Some(if unanswered {
+            now + super::transaction::timers::TRANSACTION_TIMEOUT
+        } else {
+            now
+        });
         if !call.ended_reported {
             call.ended_reported = true;
             self.events.push_back(Event::Ended { call: id, cause });

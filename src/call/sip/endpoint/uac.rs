@@ -36,7 +36,7 @@ impl Endpoint {
         let local_tag = compose::new_tag(config);
         let session_uuid = compose::random_hex(config, 16);
         let sdp_session = u64::from_be_bytes(random_bytes(config));
-        let media = call_media(config, id);
+        let media = call_media(config, id).ok_or("no media ports are free")?;
         let random = &mut config.random;
         let (offer_sdp, offer) =
             sdp::create_offer(&media, sdp_session, 1, &mut KeySource(&mut **random));
@@ -88,6 +88,7 @@ impl Endpoint {
             session_expires: self.config.session_expires,
             drop_at: None,
             transport: self.config.transport,
+            local_media: media,
         };
         let next_hop = self.config.proxy.clone().unwrap_or(target_uri);
         let target = compose::target_for(&next_hop, self.config.transport);
@@ -484,15 +485,15 @@ pub(super) fn synthetic_timeout(request: &Message) -> Message {
     response
 }
 
-/// Ports for a call's media: each call gets its own block of eight above the base.
-pub(super) fn call_media(config: &super::Config, id: CallId) -> sdp::LocalMedia {
+/// A new call's media description with ports from the allocator.
+pub(super) fn call_media(config: &mut super::Config, id: CallId) -> Option<sdp::LocalMedia> {
+    let ports = (config.media_ports)(id)?;
     let mut media = config.media.clone();
-    let shift = ((id as u16) % 512) * 8;
-    media.audio_port = media.audio_port.wrapping_add(shift);
-    media.video_port = media.video_port.wrapping_add(shift);
-    media.slides_port = media.slides_port.wrapping_add(shift);
-    media.bfcp_port = media.bfcp_port.wrapping_add(shift);
-    media
+    media.audio_port = ports.audio;
+    media.video_port = ports.video;
+    media.slides_port = ports.slides;
+    media.bfcp_port = ports.bfcp;
+    Some(media)
 }
 
 fn random_bytes(config: &mut super::Config) -> [u8; 8] {

@@ -59,7 +59,10 @@ impl Endpoint {
         (config.random)(&mut session_bytes);
         session_bytes[0] &= 0x7f;
         let sdp_session = u64::from_be_bytes(session_bytes);
-        let media = call_media(config, id);
+        let Some(media) = call_media(config, id) else {
+            let reply = compose::response(&invite, 503, "No Media Ports Free", Some("busy"));
+            return self.respond(now, key, reply);
+        };
 
         // Answer the offer now: a refusal (488) must come before the phone rings.
         let mut answer = None;
@@ -153,6 +156,7 @@ impl Endpoint {
             session_uuid,
             session_expires: self.config.session_expires,
             drop_at: None,
+            local_media: media.clone(),
             transport: invite
                 .top_via()
                 .and_then(|v| Transport::parse(&v.transport))

@@ -229,7 +229,7 @@ impl<O: Clone> Transactions<O> {
         self.servers.insert(
             key.clone(),
             ServerTx {
-                request: request.clone(),
+                request: Some(request.clone()),
                 reply: Target::reply_to(source),
                 state: ServerState::Proceeding,
                 invite,
@@ -288,6 +288,7 @@ impl<O: Clone> Transactions<O> {
         } else if reliable {
             self.servers.remove(key);
         } else {
+            tx.request = None;
             tx.linger = Some(self.timers.arm(
                 now + TRANSACTION_TIMEOUT,
                 Side::Server,
@@ -299,7 +300,7 @@ impl<O: Clone> Transactions<O> {
 
     /// The request of a live server transaction.
     pub fn server_request(&self, key: &str) -> Option<&Message> {
-        self.servers.get(key).map(|tx| &tx.request)
+        self.servers.get(key).and_then(|tx| tx.request.as_ref())
     }
 
     /// Where a server transaction's responses go.
@@ -319,18 +320,6 @@ impl<O: Clone> Transactions<O> {
         let key = server_key(cancel)?;
         let invite_key = key.strip_suffix("|CANCEL")?.to_string() + "|INVITE";
         self.servers.contains_key(&invite_key).then_some(invite_key)
-    }
-
-    /// Whether a client transaction for this owner is still waiting for a final response.
-    pub fn client_pending(&self, owner: impl Fn(&O) -> bool) -> bool {
-        self.clients
-            .values()
-            .any(|tx| tx.state != ClientState::Completed && owner(&tx.owner))
-    }
-
-    /// Drops every client transaction of an owner (a call or registration that is gone).
-    pub fn forget_clients(&mut self, owner: impl Fn(&O) -> bool) {
-        self.clients.retain(|_, tx| !owner(&tx.owner));
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -428,10 +417,8 @@ impl<O: Clone> Transactions<O> {
                 ));
             }
             TimerKind::Timeout => {
-                if let Some(tx) = self.servers.remove(&due.key) {
-                    events.push(TxEvent::AckTimeout {
-                        request: tx.request,
-                    });
+                if let Some(request) = self.servers.remove(&due.key).and_then(|tx| tx.request) {
+                    events.push(TxEvent::AckTimeout { request });
                 }
             }
             TimerKind::Linger => {

@@ -17,7 +17,9 @@ pub enum ServerState {
 
 #[derive(Debug)]
 pub struct ServerTx {
-    pub request: Message,
+    /// The request, until a non-INVITE transaction completes: lingering to absorb
+    /// retransmissions needs only the response, and a busy device has thousands lingering.
+    pub request: Option<Message>,
     pub reply: Target,
     pub state: ServerState,
     pub invite: bool,

@@ -1,0 +1,189 @@
+//! SRTP protect/unprotect per packet, roomd against libsrtp on the same machine.
+//!
+//! First prints a side-by-side table measured the same way on both sides (a loop of N
+//! packets: copy the packet into a working buffer, then protect or unprotect it in place;
+//! unprotect input is made beforehand by a second sender, outside the timing), libsrtp timed
+//! inside the C harness with clock_gettime. Then criterion measures roomd alone.
+//! Needs `cc` and libsrtp2-dev for the libsrtp column (Debian's libsrtp2 uses NSS).
+
+#[path = "../tests/srtp_libsrtp/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use roomd::call::media::srtp::{Context, Suite};
+
+const SUITES: [Suite; 2] = [Suite::AesCm128HmacSha1_80, Suite::AeadAes128Gcm];
+const PAYLOADS: [usize; 2] = [160, 1200];
+const CHUNK: usize = 4096;
+
+/// The same key, packet and SSRC as the C harness's `bench`.
+fn key(suite: Suite) -> Vec<u8> {
+    (0..suite.master_key_len() + suite.master_salt_len())
+        .map(|i| (i * 7 + 3) as u8)
+        .collect()
+}
+
+fn packet(payload: usize, seq: u16) -> Vec<u8> {
+    let mut p = vec![0x80, 0x60];
+    p.extend_from_slice(&seq.to_be_bytes());
+    p.extend_from_slice(&(u32::from(seq).wrapping_mul(160)).to_be_bytes());
+    p.extend_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+    p.extend((0..payload).map(|i| i as u8));
+    p
+}
+
+/// Time of `n` protects (copy in, set the sequence number, protect).
+fn time_protect(tx: &mut Context, payload: usize, seq: &mut u16, n: u64) -> Duration {
+    let template = packet(payload, 0);
+    let mut buf = Vec::with_capacity(2048);
+    let start = Instant::now();
+    for _ in 0..n {
+        buf.clear();
+        buf.extend_from_slice(&template);
+        buf[2..4].copy_from_slice(&seq.to_be_bytes());
+        *seq = seq.wrapping_add(1);
+        tx.protect_rtp(&mut buf).unwrap();
+        black_box(&buf);
+    }
+    start.elapsed()
+}
+
+/// Time of `n` unprotects of packets a second sender made, in untimed chunks.
+fn time_unprotect(
+    tx: &mut Context,
+    rx: &mut Context,
+    payload: usize,
+    seq: &mut u16,
+    n: u64,
+) -> Duration {
+    let mut wire: Vec<Vec<u8>> = Vec::with_capacity(CHUNK);
+    let mut buf = Vec::with_capacity(2048);
+    let mut total = Duration::ZERO;
+    let mut done = 0;
+    while done < n {
+        let c = (n - done).min(CHUNK as u64);
+        wire.clear();
+        for _ in 0..c {
+            let mut p = packet(payload, *seq);
+            *seq = seq.wrapping_add(1);
+            tx.protect_rtp(&mut p).unwrap();
+            wire.push(p);
+        }
+        let start = Instant::now();
+        for p in &wire {
+            buf.clear();
+            buf.extend_from_slice(p);
+            rx.unprotect_rtp(&mut buf).unwrap();
+            black_box(&buf);
+        }
+        total += start.elapsed();
+        done += c;
+    }
+    total
+}
+
+fn roomd_ns(suite: Suite, payload: usize, n: u64) -> (f64, f64) {
+    let k = key(suite);
+    let (mut tx, mut tx2, mut rx) = (
+        Context::new(suite, &k).unwrap(),
+        Context::new(suite, &k).unwrap(),
+        Context::new(suite, &k).unwrap(),
+    );
+    let mut seq = 0;
+    time_protect(&mut tx, payload, &mut seq, 20_000);
+    let protect = time_protect(&mut tx, payload, &mut seq, n);
+    let mut seq = 0;
+    let unprotect = time_unprotect(&mut tx2, &mut rx, payload, &mut seq, n);
+    (
+        protect.as_nanos() as f64 / n as f64,
+        unprotect.as_nanos() as f64 / n as f64,
+    )
+}
+
+fn side_by_side() {
+    const N: u64 = 200_000;
+    let mut lib = harness::Libsrtp::start()
+        .map_err(|e| eprintln!("libsrtp column skipped: {e}"))
+        .ok();
+    let version = lib
+        .as_mut()
+        .and_then(|l| l.version().ok())
+        .unwrap_or_else(|| "libsrtp unavailable".into());
+    let backend = std::process::Command::new("sh")
+        .args(["-c", "ldd $(ldconfig -p | awk '/libsrtp2.so/{print $NF; exit}') 2>/dev/null | grep -oE 'lib(nss3|crypto|mbedcrypto)[^ ]*' | head -1"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "built-in crypto".into());
+    println!(
+        "\nSRTP ns/packet (12-byte header + payload), {N} packets each; libsrtp = {version} linked with {backend}"
+    );
+    println!(
+        "{:<24} {:>7} | {:>14} {:>14} | {:>14} {:>14}",
+        "suite", "payload", "roomd protect", "libsrtp prot.", "roomd unprot.", "libsrtp unpr."
+    );
+    for suite in SUITES {
+        for payload in PAYLOADS {
+            let (p, u) = roomd_ns(suite, payload, N);
+            let (lp, lu) = match lib
+                .as_mut()
+                .map(|l| l.bench(suite.sdp_name(), payload, N as usize))
+            {
+                Some(Ok(figures)) => figures,
+                Some(Err(e)) => {
+                    eprintln!("libsrtp bench failed: {e}");
+                    (f64::NAN, f64::NAN)
+                }
+                None => (f64::NAN, f64::NAN),
+            };
+            println!(
+                "{:<24} {:>7} | {:>14.0} {:>14.0} | {:>14.0} {:>14.0}   (libsrtp/roomd: {:.2}x, {:.2}x)",
+                suite.sdp_name(),
+                payload,
+                p,
+                lp,
+                u,
+                lu,
+                lp / p,
+                lu / u
+            );
+        }
+    }
+    println!();
+}
+
+fn criterion_benches(c: &mut Criterion) {
+    for suite in SUITES {
+        for payload in PAYLOADS {
+            let mut group = c.benchmark_group(format!("srtp/{}/{payload}", suite.sdp_name()));
+            group.throughput(Throughput::Elements(1));
+            group.bench_function("protect", |b| {
+                let mut tx = Context::new(suite, &key(suite)).unwrap();
+                let mut seq = 0;
+                b.iter_custom(|iters| time_protect(&mut tx, payload, &mut seq, iters));
+            });
+            group.bench_function("unprotect", |b| {
+                let k = key(suite);
+                let (mut tx, mut rx) = (
+                    Context::new(suite, &k).unwrap(),
+                    Context::new(suite, &k).unwrap(),
+                );
+                let mut seq = 0;
+                b.iter_custom(|iters| time_unprotect(&mut tx, &mut rx, payload, &mut seq, iters));
+            });
+            group.finish();
+        }
+    }
+}
+
+fn main() {
+    side_by_side();
+    let mut c = Criterion::default().configure_from_args();
+    criterion_benches(&mut c);
+    c.final_summary();
+}

@@ -1,0 +1,139 @@
+//! Starts, restarts and stops each call's media task as the SIP endpoint reports the call's
+//! life (connected, media changed, ended). Lives inside the SIP driver.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::audio::Source;
+use super::ports::Pool;
+use super::runner::{self, MediaCommand, MediaEvent};
+use super::session::AudioSession;
+use crate::call::sdp::{Negotiated, StreamKind};
+use crate::call::sip::endpoint::{CallId, Event};
+
+/// What the board gives calls to hear and where what they say goes.
+#[derive(Clone, Debug)]
+pub struct MediaSettings {
+    /// `tone:<Hz>` or `wav:<path>`.
+    pub source: String,
+    /// Each call's received audio is written to `<dir>/call-<id>.wav` (simulated board).
+    pub recordings: Option<PathBuf>,
+}
+
+impl MediaSettings {
+    fn source(&self) -> Source {
+        Source::from_spec(&self.source).unwrap_or_else(|e| {
+            tracing::warn!("audio source {:?}: {e}; using a 440 Hz tone", self.source);
+            Source::tone(440.0)
+        })
+    }
+}
+
+struct Running {
+    commands: mpsc::UnboundedSender<MediaCommand>,
+    dtmf: bool,
+}
+
+pub struct Manager {
+    pool: Pool,
+    settings: MediaSettings,
+    running: HashMap<CallId, Running>,
+    events: mpsc::UnboundedSender<MediaEvent>,
+}
+
+impl Manager {
+    pub fn new(
+        pool: Pool,
+        settings: MediaSettings,
+        events: mpsc::UnboundedSender<MediaEvent>,
+    ) -> Manager {
+        Manager {
+            pool,
+            settings,
+            running: HashMap::new(),
+            events,
+        }
+    }
+
+    /// Follows the endpoint's events.
+    pub fn on_event(&mut self, event: &Event) {
+        match event {
+            Event::Connected { call, media } => self.start(*call, media),
+            Event::Ended { call, .. } => self.stop(*call),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, call: CallId, media: &Negotiated) {
+        let Some(stream) = media
+            .streams
+            .iter()
+            .find(|s| s.kind == StreamKind::Audio && s.remote.is_some())
+        else {
+            return;
+        };
+        let Some(sockets) = self.pool.take(call) else {
+            return;
+        };
+        let mut ssrc = [0u8; 4];
+        rand::fill(&mut ssrc);
+        let session = match AudioSession::new(
+            stream,
+            self.settings.source(),
+            u32::from_be_bytes(ssrc),
+            std::time::Instant::now(),
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("call {call}: no audio: {e}");
+                return;
+            }
+        };
+        let recording = self.settings.recordings.as_ref().and_then(|dir| {
+            std::fs::create_dir_all(dir).ok()?;
+            Some(dir.join(format!("call-{call}.wav")))
+        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.running.insert(
+            call,
+            Running {
+                commands: tx,
+                dtmf: stream.dtmf_payload_type.is_some(),
+            },
+        );
+        tokio::spawn(runner::run(
+            call,
+            session,
+            sockets,
+            rx,
+            self.events.clone(),
+            recording,
+        ));
+    }
+
+    fn stop(&mut self, call: CallId) {
+        self.pool.release(call);
+        if let Some(r) = self.running.remove(&call) {
+            let _ = r.commands.send(MediaCommand::Stop);
+        }
+    }
+
+    /// Sends digits in the media (RFC 4733) when the call agreed to telephone-event; gives
+    /// the reply back otherwise so the caller can fall back to SIP INFO.
+    pub fn dtmf(
+        &mut self,
+        call: CallId,
+        digits: String,
+        reply: oneshot::Sender<Result<(), String>>,
+    ) -> Option<(String, oneshot::Sender<Result<(), String>>)> {
+        match self.running.get(&call) {
+            Some(r) if r.dtmf => {
+                let _ = r.commands.send(MediaCommand::Dtmf { digits, reply });
+                None
+            }
+            _ => Some((digits, reply)),
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! One call's audio stream, sans-IO: every 20 ms a frame from the source is encoded, put in
+//! RTP, protected with SRTP and handed out; received packets are authenticated, decrypted,
+//! reordered in the jitter buffer and decoded for the sink; DTMF goes both ways as RFC 4733
+//! events; RTCP reports go out every few seconds. The driver owns the sockets and the clock.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use super::audio::{self, CodecName, Decoder, Encoder, Source};
+use super::rtp::{
+    DtmfReceiver, DtmfSender, JitterBuffer, Playout, ReceiverStats, RtcpPacket, RtpHeader,
+    RtpPacket, is_rtcp, parse_compound, write_compound,
+};
+use super::srtp::{Context, Suite};
+use crate::call::sdp::NegotiatedStream;
+
+/// Audio frames are 20 ms, as every codec here and every peer we meet uses.
+const FRAME: Duration = Duration::from_millis(20);
+/// RTCP every 5 s (RFC 3550's minimum interval for a two-party session).
+const RTCP_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Where a datagram goes: the RTP or the RTCP address of the peer.
+#[derive(Debug)]
+pub struct Outgoing {
+    pub to: SocketAddr,
+    pub rtcp: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// What the call's status shows about its audio.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AudioStats {
+    pub codec: String,
+    pub encrypted: bool,
+    pub packets_sent: u64,
+    pub packets_received: u64,
+    pub packets_lost: i64,
+    pub jitter_ms: f64,
+    /// Packets that failed SRTP authentication (counted, then dropped).
+    pub auth_failures: u64,
+}
+
+pub struct AudioSession {
+    remote: SocketAddr,
+    remote_rtcp: SocketAddr,
+    payload_type: u8,
+    clock_rate: u32,
+    codec: CodecName,
+    encoder: Box<dyn Encoder>,
+    decoder: Box<dyn Decoder>,
+    source: Source,
+    sends: bool,
+    ssrc: u32,
+    sequence: u16,
+    timestamp: u32,
+    first_packet: bool,
+    srtp_out: Option<Context>,
+    srtp_in: Option<Context>,
+    jitter: JitterBuffer,
+    stats: ReceiverStats,
+    remote_ssrc: Option<u32>,
+    dtmf_out: Option<DtmfSender>,
+    dtmf_in: DtmfReceiver,
+    dtmf_payload_type: Option<u8>,
+    next_frame: Instant,
+    next_rtcp: Instant,
+    played: VecDeque<Vec<i16>>,
+    digits: VecDeque<char>,
+    counters: AudioStats,
+    pcm: Vec<i16>,
+}
+
+impl AudioSession {
+    /// A session for a negotiated audio stream. `ssrc` comes from the caller's RNG.
+    pub fn new(
+        stream: &NegotiatedStream,
+        source: Source,
+        ssrc: u32,
+        now: Instant,
+    ) -> Result<AudioSession, String> {
+        let remote = stream.remote.ok_or("the audio line is disabled")?;
+        let codec_desc = stream.codec.as_ref().ok_or("no audio codec was agreed")?;
+        let codec = audio::codec_from_rtpmap(&codec_desc.name, codec_desc.clock_rate)
+            .ok_or_else(|| format!("no audio engine for {}", codec_desc.name))?;
+        let remote_rtcp = stream.remote_rtcp.unwrap_or_else(|| {
+            if stream.rtcp_mux {
+                remote
+            } else {
+                SocketAddr::new(remote.ip(), remote.port().wrapping_add(1))
+            }
+        });
+        let (srtp_out, srtp_in) = match &stream.srtp {
+            Some(keys) => {
+                let suite = Suite::from_sdp_name(keys.suite.name())
+                    .ok_or_else(|| format!("no SRTP for {}", keys.suite.name()))?;
+                let out = Context::new(suite, &keys.local_key).map_err(|e| e.to_string())?;
+                let inn = Context::new(suite, &keys.remote_key).map_err(|e| e.to_string())?;
+                (Some(out), Some(inn))
+            }
+            None => (None, None),
+        };
+        let clock_rate = codec_desc.clock_rate;
+        let encoder = audio::encoder(codec);
+        let decoder = audio::decoder(codec);
+        let counters = AudioStats {
+            codec: codec_desc.name.clone(),
+            encrypted: srtp_out.is_some(),
+            ..AudioStats::default()
+        };
+        Ok(AudioSession {
+            remote,
+            remote_rtcp,
+            payload_type: codec_desc.payload_type,
+            clock_rate,
+            codec,
+            encoder,
+            decoder,
+            source,
+            sends: stream.direction.sends(),
+            ssrc,
+            sequence: (ssrc >> 16) as u16,
+            timestamp: ssrc.rotate_left(7),
+            first_packet: true,
+            srtp_out,
+            srtp_in,
+            jitter: JitterBuffer::new(20, clock_rate),
+            stats: ReceiverStats::new(clock_rate),
+            remote_ssrc: None,
+            dtmf_out: stream
+                .dtmf_payload_type
+                .map(|pt| DtmfSender::new(pt, clock_rate)),
+            dtmf_in: DtmfReceiver::default(),
+            dtmf_payload_type: stream.dtmf_payload_type,
+            next_frame: now,
+            next_rtcp: now + Duration::from_secs(1),
+            played: VecDeque::new(),
+            digits: VecDeque::new(),
+            counters,
+            pcm: Vec::new(),
+        })
+    }
+
+    pub fn codec(&self) -> CodecName {
+        self.codec
+    }
+
+    /// RTP timestamp units per 20 ms frame (G.722's RTP clock is 8 kHz though it samples
+    /// at 16 kHz, RFC 3551 §4.5.2).
+    fn frame_ticks(&self) -> u32 {
+        self.clock_rate / 50
+    }
+
+    /// Queues digits to send as RFC 4733 events.
+    pub fn send_dtmf(&mut self, digits: &str) -> Result<(), String> {
+        match self.dtmf_out.as_mut() {
+            Some(sender) => sender.queue(digits),
+            None => Err("the far end did not agree to telephone-event".into()),
+        }
+    }
+
+    pub fn poll_timeout(&self) -> Instant {
+        self.next_frame.min(self.next_rtcp)
+    }
+
+    /// Everything due at `now`: audio or DTMF packets, RTCP, and a frame of playout.
+    pub fn poll_transmit(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
+        while self.next_frame <= now {
+            self.send_frame(out);
+            self.play_frame(now);
+            self.next_frame += FRAME;
+        }
+        if self.next_rtcp <= now {
+            self.send_report(now, out);
+            self.next_rtcp = now + RTCP_INTERVAL;
+        }
+    }
+
+    fn send_frame(&mut self, out: &mut Vec<Outgoing>) {
+        let ticks = self.frame_ticks();
+        let mut payload = Vec::with_capacity(200);
+        let mut header = RtpHeader {
+            marker: self.first_packet,
+            payload_type: self.payload_type,
+            sequence: self.sequence,
+            timestamp: self.timestamp,
+            ssrc: self.ssrc,
+            csrcs: Vec::new(),
+            extension: None,
+        };
+        let dtmf = self
+            .dtmf_out
+            .as_mut()
+            .and_then(|d| d.next_packet(self.timestamp));
+        match dtmf {
+            Some(event) => {
+                header.payload_type = event.payload_type;
+                header.marker = event.marker;
+                header.timestamp = event.timestamp;
+                payload.extend_from_slice(&event.payload);
+            }
+            None => {
+                let rate = self.encoder.sample_rate();
+                let samples = (rate / 50) as usize;
+                self.pcm.clear();
+                self.source.next_frame(rate, samples, &mut self.pcm);
+                self.encoder.encode(&self.pcm, &mut payload);
+            }
+        }
+        self.first_packet = false;
+        self.sequence = self.sequence.wrapping_add(1);
+        self.timestamp = self.timestamp.wrapping_add(ticks);
+        if !self.sends {
+            return;
+        }
+        let mut packet = Vec::with_capacity(payload.len() + 32);
+        header.write(&payload, &mut packet);
+        if let Some(srtp) = self.srtp_out.as_mut()
+            && srtp.protect_rtp(&mut packet).is_err()
+        {
+            return;
+        }
+        self.counters.packets_sent += 1;
+        out.push(Outgoing {
+            to: self.remote,
+            rtcp: false,
+            bytes: packet,
+        });
+    }
+
+    fn play_frame(&mut self, now: Instant) {
+        let mut pcm = Vec::with_capacity(320);
+        match self.jitter.pop(now) {
+            Playout::Frame(payload) => self.decoder.decode(&payload, &mut pcm),
+            Playout::Missing => self.decoder.conceal(&mut pcm),
+            Playout::Nothing => return,
+        }
+        self.played.push_back(pcm);
+        // The sink drains this; never let it grow without bound if nobody listens.
+        while self.played.len() > 500 {
+            self.played.pop_front();
+        }
+    }
+
+    fn send_report(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
+        let mut packets = Vec::new();
+        let blocks: Vec<_> = self
+            .remote_ssrc
+            .map(|ssrc| self.stats.report_block(ssrc, now))
+            .into_iter()
+            .collect();
+        packets.push(RtcpPacket::ReceiverReport(super::rtp::ReceiverReport {
+            ssrc: self.ssrc,
+            blocks,
+        }));
+        packets.push(RtcpPacket::Sdes(vec![(
+            self.ssrc,
+            format!("roomd-{:08x}", self.ssrc),
+        )]));
+        let mut bytes = Vec::new();
+        write_compound(&packets, &mut bytes);
+        if let Some(srtp) = self.srtp_out.as_mut()
+            && srtp.protect_rtcp(&mut bytes).is_err()
+        {
+            return;
+        }
+        out.push(Outgoing {
+            to: self.remote_rtcp,
+            rtcp: true,
+            bytes,
+        });
+    }
+
+    /// A datagram from the peer (RTP or RTCP, muxed or not).
+    pub fn handle_datagram(&mut self, now: Instant, mut bytes: Vec<u8>) {
+        if is_rtcp(&bytes) {
+            // Early RTCP that fails to decrypt is tolerated (baresip sends one at start).
+            if let Some(srtp) = self.srtp_in.as_mut()
+                && srtp.unprotect_rtcp(&mut bytes).is_err()
+            {
+                return;
+            }
+            if let Ok(packets) = parse_compound(&bytes) {
+                for p in packets {
+                    if let RtcpPacket::SenderReport(sr) = p {
+                        self.stats.on_sender_report(sr.ntp_timestamp, now);
+                    }
+                }
+            }
+            return;
+        }
+        if let Some(srtp) = self.srtp_in.as_mut()
+            && srtp.unprotect_rtp(&mut bytes).is_err()
+        {
+            self.counters.auth_failures += 1;
+            return;
+        }
+        let Ok(packet) = RtpPacket::parse(&bytes) else {
+            return;
+        };
+        let header = &packet.header;
+        self.remote_ssrc = Some(header.ssrc);
+        self.counters.packets_received += 1;
+        self.stats.on_packet(now, header.sequence, header.timestamp);
+        if Some(header.payload_type) == self.dtmf_payload_type {
+            if let Some(digit) = self.dtmf_in.on_packet(header.timestamp, packet.payload) {
+                self.digits.push_back(digit);
+            }
+            return;
+        }
+        if header.payload_type == self.payload_type {
+            self.jitter
+                .push(now, header.sequence, header.timestamp, packet.payload);
+        }
+    }
+
+    /// Decoded audio ready for the sink, oldest first.
+    pub fn take_played(&mut self) -> Option<Vec<i16>> {
+        self.played.pop_front()
+    }
+
+    /// The sample rate of what `take_played` returns.
+    pub fn playout_rate(&self) -> u32 {
+        self.decoder.sample_rate()
+    }
+
+    /// A DTMF digit the far end sent.
+    pub fn take_digit(&mut self) -> Option<char> {
+        self.digits.pop_front()
+    }
+
+    pub fn stats(&self) -> AudioStats {
+        AudioStats {
+            packets_lost: self.stats.lost(),
+            jitter_ms: self.stats.jitter_ms(),
+            ..self.counters.clone()
+        }
+    }
+}
