@@ -158,7 +158,8 @@ async fn a_zoom_invite_becomes_a_booking_with_join_window_and_auto_join() {
     assert_eq!(heard[0].1["Id"], id.as_str());
     assert_eq!(heard[0].1["MeetingId"], UID);
 
-    // Auto-join, 60 s ahead by default: recorded once (Dial is not implemented yet).
+    // Auto-join, 60 s ahead by default: recorded once. (This device is assembled in-process
+    // without SIP sockets, so the Dial itself fails; tests/bookings_join.rs dials for real.)
     bus.set_config(
         &Caller::system(),
         &p("Configuration Bookings AutoJoin Mode"),

@@ -6,9 +6,9 @@
 //! `Bookings StartTimeBuffer` (start − 300 s: the Join button), `Start` and `End`, keeps
 //! `Status Bookings Current Id` and `Availability` up to date, and, when
 //! `Configuration Bookings AutoJoin Mode` is On, dials the booking `AutoJoin Lead` seconds
-//! before its start, once per occurrence (remembered on disk). Until the call engine exists,
-//! `Dial` answers "not implemented"; the attempt is logged and recorded in
-//! `Status Bookings AutoJoin LastDial Number/BookingId/Time` (roomd extensions).
+//! before its start, once per occurrence (remembered on disk), through `Dial` on the bus like
+//! any client. Each attempt is also recorded in `Status Bookings AutoJoin LastDial
+//! Number/BookingId/Time` (roomd extensions), so it is visible even when the call fails.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

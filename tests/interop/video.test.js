@@ -29,13 +29,31 @@ async function swapMacroRunning(xapi) {
   assert.fail('display-swap did not start');
 }
 
+/** Puts `xapi`'s device in a call with `far` (auto-answering); returns the CallId. */
+async function inCall(ctx, xapi, far) {
+  const other = ctx.jsx('admin', far.adminPassword, 'far end', far);
+  await other.ready;
+  await other.xapi.Config.Conference.AutoAnswer.Mode.set('On');
+  for (let i = 0; i < 100 && !far.listening['sip-udp']; i++) await sleep(50);
+  const { CallId } = await xapi.Command.Dial({ Number: `sip:far@${far.listening['sip-udp']}` });
+  for (let i = 0; i < 200; i++) {
+    const call = await xapi.Status.Call[CallId].get().catch(() => null);
+    if (call && call.Status === 'Connected') return CallId;
+    await sleep(50);
+  }
+  assert.fail('the call did not connect');
+}
+
 describe('display-swap over jsxapi', () => {
   const device = useRoomd({ before, after });
+  const farEnd = useRoomd({ before, after });
 
   test('the presentation always lands on the biggest display', withWire(device, async (ctx) => {
     const { xapi, ready } = ctx.jsx('admin', device().adminPassword);
     await ready;
     await swapMacroRunning(xapi);
+    // The field story happens in a call: Main is the far end.
+    const callId = await inCall(ctx, xapi, farEnd());
     await xapi.Command.Simulation.Display.Connect({ Connector: 1, Width: 1920, Height: 1080, Name: 'Small' });
     await xapi.Command.Simulation.Display.Connect({ Connector: 2, Width: 3840, Height: 2160, Name: 'Large' });
     await shows(xapi, 2, 'Main', 3000);
@@ -66,6 +84,8 @@ describe('display-swap over jsxapi', () => {
     await shows(xapi, 1, 'Main');
     await xapi.Command.Presentation.Stop();
     await shows(xapi, 3, 'Main');
+    assert.equal((await xapi.Status.Call[callId].get()).Status, 'Connected', 'still in the call');
+    await xapi.Command.Call.Disconnect({ CallId: callId });
   }));
 
   test('invalid video commands are refused and change nothing', withWire(device, async (ctx) => {
