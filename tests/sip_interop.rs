@@ -228,3 +228,53 @@ async fn a_dial_from_the_xapi_is_answered_by_sipp() {
         sipp_logs(dir.path())
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plain_offer_to_a_device_requiring_encryption_is_refused_with_488() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    c.ok(
+        "xSet",
+        json!({"Path": ["Configuration", "Conference", "Encryption", "Mode"], "Value": "On"}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(400)).await; // the SIP side picks it up
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_udp_port();
+    let args: Vec<String> = [
+        "-sn",
+        "uac",
+        &format!("127.0.0.1:{}", roomd.sip_port),
+        "-s",
+        "roomd",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        &port.to_string(),
+        "-m",
+        "1",
+        "-recv_timeout",
+        "5000",
+        "-timeout",
+        "20",
+        "-timeout_error",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let run_dir = dir.path().to_path_buf();
+    let output = tokio::task::spawn_blocking(move || sipp(&run_dir, &args).output().unwrap())
+        .await
+        .unwrap();
+    // SIPp's uac expects a 200: a 488 makes its one call fail.
+    assert_eq!(output.status.code(), Some(1));
+    let logs = sipp_logs(dir.path());
+    assert!(logs.contains("SIP/2.0 488 Not Acceptable Here"), "{logs}");
+    let calls = c
+        .ok(
+            "xGet",
+            json!({"Path": ["Status", "SystemUnit", "State", "NumberOfActiveCalls"]}),
+        )
+        .await;
+    assert_eq!(calls, json!(0));
+}

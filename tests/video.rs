@@ -117,7 +117,41 @@ async fn the_same_with_a_video_matrix_macro() {
 
 /// Two displays, presentations local and remote, the swap button, re-plugged cables and a
 /// third display: the large display always shows what the story says.
+/// Puts the device in a call with a second, auto-answering roomd (kept alive by the caller):
+/// the field story happens in calls, where Main is the far end.
+async fn in_call(c: &mut Client) -> Roomd {
+    let far = Roomd::start();
+    let mut f = far.connect().await;
+    f.ok(
+        "xSet",
+        json!({"Path": ["Configuration", "Conference", "AutoAnswer", "Mode"], "Value": "On"}),
+    )
+    .await;
+    let dialled = c
+        .ok(
+            "xCommand/Dial",
+            json!({"Number": format!("sip:far@127.0.0.1:{}", far.sip_port)}),
+        )
+        .await;
+    let id = dialled["CallId"].as_u64().unwrap();
+    let start = Instant::now();
+    loop {
+        let status = c
+            .call("xGet", json!({"Path": ["Status", "Call", id, "Status"]}))
+            .await;
+        if status["result"] == "Connected" {
+            return far;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the call did not connect"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn the_field_story(c: &mut Client) {
+    let _far = in_call(c).await;
     plug_two_displays(c).await;
     // No presentation: the large display shows people.
     shows(c, 2, "Main", Duration::from_secs(3)).await;
