@@ -10,7 +10,7 @@ use super::audio::Source;
 use super::ports::Pool;
 use super::runner::{self, MediaCommand, MediaEvent};
 use super::session::AudioSession;
-use crate::call::sdp::{Negotiated, StreamKind};
+use crate::call::sdp::{Negotiated, NegotiatedStream, StreamKind};
 use crate::call::sip::endpoint::{CallId, Event};
 
 /// What the board gives calls to hear and where what they say goes.
@@ -61,17 +61,14 @@ impl Manager {
     pub fn on_event(&mut self, event: &Event) {
         match event {
             Event::Connected { call, media } => self.start(*call, media),
+            Event::MediaChanged { call, media, .. } => self.update(*call, media),
             Event::Ended { call, .. } => self.stop(*call),
             _ => {}
         }
     }
 
     fn start(&mut self, call: CallId, media: &Negotiated) {
-        let Some(stream) = media
-            .streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio && s.remote.is_some())
-        else {
+        let Some(stream) = audio_of(media) else {
             return;
         };
         let Some(sockets) = self.pool.take(call) else {
@@ -113,6 +110,15 @@ impl Manager {
         ));
     }
 
+    fn update(&mut self, call: CallId, media: &Negotiated) {
+        let (Some(running), Some(stream)) = (self.running.get(&call), audio_of(media)) else {
+            return;
+        };
+        let _ = running
+            .commands
+            .send(MediaCommand::Update(Box::new(stream.clone())));
+    }
+
     fn stop(&mut self, call: CallId) {
         self.pool.release(call);
         if let Some(r) = self.running.remove(&call) {
@@ -136,4 +142,12 @@ impl Manager {
             _ => Some((digits, reply)),
         }
     }
+}
+
+/// The call's audio stream, if it is on.
+fn audio_of(media: &Negotiated) -> Option<&NegotiatedStream> {
+    media
+        .streams
+        .iter()
+        .find(|s| s.kind == StreamKind::Audio && s.remote.is_some())
 }

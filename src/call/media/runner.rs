@@ -12,6 +12,7 @@ use tokio::time::Instant as TokioInstant;
 use super::audio::WavRecorder;
 use super::ports::AudioSockets;
 use super::session::{AudioSession, AudioStats, Outgoing};
+use crate::call::sdp::NegotiatedStream;
 use crate::call::sip::endpoint::CallId;
 
 /// What the driver asks of a running media task.
@@ -20,6 +21,8 @@ pub enum MediaCommand {
         digits: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
+    /// The call's media changed (hold, resume, new keys).
+    Update(Box<NegotiatedStream>),
     Stop,
 }
 
@@ -72,6 +75,11 @@ pub async fn run(
             command = commands.recv() => match command {
                 Some(MediaCommand::Dtmf { digits, reply }) => {
                     let _ = reply.send(session.send_dtmf(&digits));
+                }
+                Some(MediaCommand::Update(stream)) => {
+                    if let Err(e) = session.update(&stream) {
+                        tracing::warn!("call {call}: media update refused: {e}");
+                    }
                 }
                 Some(MediaCommand::Stop) | None => break,
             },

@@ -69,6 +69,8 @@ pub struct AudioSession {
     digits: VecDeque<char>,
     counters: AudioStats,
     pcm: Vec<i16>,
+    /// The SDES keys in use (ours, theirs), to notice re-keying.
+    keys: (Vec<u8>, Vec<u8>),
 }
 
 impl AudioSession {
@@ -90,6 +92,11 @@ impl AudioSession {
                 SocketAddr::new(remote.ip(), remote.port().wrapping_add(1))
             }
         });
+        let keys = stream
+            .srtp
+            .as_ref()
+            .map(|k| (k.local_key.clone(), k.remote_key.clone()))
+            .unwrap_or_default();
         let (srtp_out, srtp_in) = match &stream.srtp {
             Some(keys) => {
                 let suite = Suite::from_sdp_name(keys.suite.name())
@@ -138,7 +145,38 @@ impl AudioSession {
             digits: VecDeque::new(),
             counters,
             pcm: Vec::new(),
+            keys,
         })
+    }
+
+    /// A re-INVITE changed the stream: follow its direction (hold), address and keys
+    /// (re-keying, RFC 4568 §7.1.4). The codec stays; a codec change restarts the session.
+    pub fn update(&mut self, stream: &NegotiatedStream) -> Result<(), String> {
+        self.sends = stream.direction.sends();
+        if let Some(remote) = stream.remote {
+            self.remote = remote;
+            self.remote_rtcp = stream.remote_rtcp.unwrap_or_else(|| {
+                if stream.rtcp_mux {
+                    remote
+                } else {
+                    SocketAddr::new(remote.ip(), remote.port().wrapping_add(1))
+                }
+            });
+        }
+        if let Some(keys) = &stream.srtp {
+            let suite = Suite::from_sdp_name(keys.suite.name())
+                .ok_or_else(|| format!("no SRTP for {}", keys.suite.name()))?;
+            let rekeyed = self.srtp_out.as_ref().map(|c| c.suite()) != Some(suite)
+                || self.keys != (keys.local_key.clone(), keys.remote_key.clone());
+            if rekeyed {
+                self.srtp_out =
+                    Some(Context::new(suite, &keys.local_key).map_err(|e| e.to_string())?);
+                self.srtp_in =
+                    Some(Context::new(suite, &keys.remote_key).map_err(|e| e.to_string())?);
+                self.keys = (keys.local_key.clone(), keys.remote_key.clone());
+            }
+        }
+        Ok(())
     }
 
     pub fn codec(&self) -> CodecName {
@@ -207,12 +245,14 @@ impl AudioSession {
                 self.encoder.encode(&self.pcm, &mut payload);
             }
         }
-        self.first_packet = false;
-        self.sequence = self.sequence.wrapping_add(1);
+        // Time runs on while we hold the call; sequence numbers count only packets sent, so
+        // the far end sees no loss when we resume.
         self.timestamp = self.timestamp.wrapping_add(ticks);
         if !self.sends {
             return;
         }
+        self.first_packet = false;
+        self.sequence = self.sequence.wrapping_add(1);
         let mut packet = Vec::with_capacity(payload.len() + 32);
         header.write(&payload, &mut packet);
         if let Some(srtp) = self.srtp_out.as_mut()

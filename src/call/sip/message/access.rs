@@ -1,6 +1,8 @@
 //! Constructors and typed accessors of [`Message`]. Values were checked when the message was
 //! parsed, so accessors re-parse the small value they need on demand; the `*_tag` and
-//! `branch` accessors borrow and allocate nothing (they are on every transaction's path).
+//! `branch` accessors borrow and allocate nothing (they are on every transaction's path),
+//! and on a message just parsed (no line changed since) `cseq_parts`, `from_tag` and
+//! `branch` hand out what the parser's checks found.
 
 use super::chars;
 use super::name_addr::NameAddrRef;
@@ -67,6 +69,9 @@ impl Message {
 
     /// The CSeq number and method token, borrowed.
     pub fn cseq_parts(&self) -> Option<(u32, &str)> {
+        if let Some(hot) = self.headers.hot() {
+            return hot.cseq.map(|(n, s, e)| (n, self.headers.text(s, e)));
+        }
         method::split(self.headers.first(H::CSeq)?).ok()
     }
 
@@ -80,6 +85,9 @@ impl Message {
 
     /// The From tag, borrowed.
     pub fn from_tag(&self) -> Option<&str> {
+        if let Some(hot) = self.headers.hot() {
+            return hot.from_tag.map(|(s, e)| self.headers.text(s, e));
+        }
         tag(self.headers.first(H::From)?)
     }
 
@@ -103,6 +111,9 @@ impl Message {
 
     /// The top Via's branch parameter, borrowed.
     pub fn branch(&self) -> Option<&str> {
+        if let Some(hot) = self.headers.hot() {
+            return hot.branch.map(|(s, e)| self.headers.text(s, e));
+        }
         // Nothing before a Via's parameters can hold a ';', and the scan for the branch
         // stops at the ',' that ends the top Via.
         let via = self.headers.first(H::Via)?;

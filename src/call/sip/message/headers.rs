@@ -15,6 +15,19 @@ use super::names::{self, HeaderId};
 pub struct Headers {
     buf: String,
     entries: Vec<Entry>,
+    /// What the parser's checks found in the lines the transaction layer reads first; only
+    /// set by the parser, dropped by every change to the lines.
+    hot: Option<Hot>,
+}
+
+/// Results of the parse-time checks, as ranges of `buf`: the first CSeq line's number and
+/// method, the first From line's tag, the top Via's branch (what the `cseq_parts`,
+/// `from_tag` and `branch` accessors would compute again from the same text).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Hot {
+    pub cseq: Option<(u32, usize, usize)>,
+    pub from_tag: Option<(usize, usize)>,
+    pub branch: Option<(usize, usize)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -81,6 +94,7 @@ impl Headers {
 
     /// Appends a header line.
     pub fn push(&mut self, name: &str, value: impl Into<String>) {
+        self.hot = None;
         let name = self.intern(name);
         let value = value.into();
         self.push_value(name, &value);
@@ -88,6 +102,7 @@ impl Headers {
 
     /// Replaces every line of that header by one line with `value`, where the first was.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.hot = None;
         let q = Query::new(name);
         let at = self.entries.iter().position(|e| self.matches(e, q));
         self.remove(name);
@@ -101,6 +116,7 @@ impl Headers {
 
     /// Removes every line of that header.
     pub fn remove(&mut self, name: &str) {
+        self.hot = None;
         let q = Query::new(name);
         let entries = std::mem::take(&mut self.entries);
         self.entries = entries
@@ -137,11 +153,29 @@ impl Headers {
         Headers {
             buf,
             entries: Vec::with_capacity(lines),
+            hot: None,
         }
+    }
+
+    /// Records what the parser found (see [`Hot`]); the next change drops it.
+    pub(super) fn set_hot(&mut self, hot: Hot) {
+        self.hot = Some(hot);
+    }
+
+    /// What the parser found, if no line changed since.
+    pub(super) fn hot(&self) -> Option<&Hot> {
+        self.hot.as_ref()
+    }
+
+    /// The range of `part`, a slice of a value handed out by `lines`, in the buffer.
+    pub(super) fn range_of(&self, part: &str) -> (usize, usize) {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.buf.as_ptr() as usize);
+        (start, start + part.len())
     }
 
     /// Installs the buffer the ranges pushed so far refer to.
     pub(super) fn set_buf(&mut self, buf: String) {
+        self.hot = None;
         self.buf = buf;
     }
 
@@ -162,11 +196,13 @@ impl Headers {
 
     /// Appends a line whose name and value are ranges of the buffer.
     pub(super) fn push_range(&mut self, name: Name, start: usize, end: usize) {
+        self.hot = None;
         self.entries.push(Entry { name, start, end });
     }
 
     /// Appends `text` to the buffer, returning its range (for unfolded values).
     pub(super) fn append(&mut self, text: &str) -> (usize, usize) {
+        self.hot = None;
         let start = self.buf.len();
         self.buf.push_str(text);
         (start, self.buf.len())
@@ -179,6 +215,7 @@ impl Headers {
 
     /// Lowercases a range in place (Content-Type's media type is stored lowercased).
     pub(super) fn lowercase(&mut self, start: usize, end: usize) {
+        self.hot = None;
         if let Some(s) = self.buf.get_mut(start..end) {
             s.make_ascii_lowercase();
         }
@@ -228,6 +265,7 @@ impl Headers {
     }
 
     fn push_value(&mut self, name: Name, value: &str) {
+        self.hot = None;
         let (start, end) = self.append(value);
         self.entries.push(Entry { name, start, end });
         if name == Name::Known(HeaderId::ContentType) {

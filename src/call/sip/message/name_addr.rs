@@ -40,7 +40,7 @@ impl<'a> NameAddrRef<'a> {
     /// one scan that checks their grammar.
     pub fn parse_with(
         s: &'a str,
-        mut check: impl FnMut(&str, Option<&str>) -> Result<(), ParseError>,
+        mut check: impl FnMut(&'a str, Option<&'a str>) -> Result<(), ParseError>,
     ) -> Result<NameAddrRef<'a>, ParseError> {
         let s = chars::trim(s);
         let (display, uri_text, params, bracketed) = split(s)?;

@@ -8,8 +8,10 @@ macro_rules! known_headers {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub(super) enum HeaderId { $($id,)* }
 
-        /// Every known header, in declaration order.
+        /// Every known header, in declaration order (at most 128: the parser keeps a
+        /// 128-bit set of the ids it saw).
         const ALL: &[HeaderId] = &[$(HeaderId::$id,)*];
+        const _: () = assert!(ALL.len() <= 128);
 
         impl HeaderId {
             /// The canonical long form.
@@ -98,7 +100,7 @@ known_headers! {
     WwwAuthenticate = "WWW-Authenticate";
 }
 
-/// Longest known name ("Content-Disposition" is 19, "P-Preferred-Identity" 20).
+/// Room for the longest known name ("P-Preferred-Identity" is 20 bytes).
 const MAX_LEN: usize = 24;
 const EMPTY: u8 = u8::MAX;
 
@@ -110,42 +112,60 @@ const fn bucket(len: usize, first: u8) -> usize {
     len * 32 + f
 }
 
-/// Case-insensitive equality of a token against a table name: `| 0x20` folds letters, and
-/// no other token character folds onto a letter or '-'. Compares eight bytes at a time (the
-/// last load overlapping), which is the same as the byte-wise `| 0x20` comparison.
-#[inline]
-fn eq_fold(a: &[u8], b: &[u8]) -> bool {
-    const FOLD8: u64 = 0x2020_2020_2020_2020;
-    const FOLD4: u32 = 0x2020_2020;
-    let n = a.len();
-    if n != b.len() {
-        return false;
+/// Each name lowercased and zero-padded to `MAX_LEN`, and the mask that has 0x20 on its
+/// letters (for the exact comparison).
+const LOWER: ([[u8; MAX_LEN]; NAMES.len()], [[u8; MAX_LEN]; NAMES.len()]) = {
+    let mut lower = [[0u8; MAX_LEN]; NAMES.len()];
+    let mut letters = [[0u8; MAX_LEN]; NAMES.len()];
+    let mut n = 0;
+    while n < NAMES.len() {
+        let b = NAMES[n].as_bytes();
+        assert!(b.len() <= MAX_LEN);
+        let mut i = 0;
+        while i < b.len() {
+            assert!(b[i].is_ascii_alphabetic() || b[i] == b'-');
+            lower[n][i] = b[i].to_ascii_lowercase();
+            letters[n][i] = if b[i].is_ascii_alphabetic() { 0x20 } else { 0 };
+            i += 1;
+        }
+        n += 1;
     }
+    (lower, letters)
+};
+
+/// Whether `b` (of the name's length) equals name `n` with `| mask` applied to `b`: with
+/// 0x20 everywhere this is the historical fold (`| 0x20` on both sides; exact for tokens,
+/// since no other token character folds onto a letter or '-'); with 0x20 on the letters
+/// only it is exact ASCII case-insensitive equality. Eight bytes at a time, the last load
+/// overlapping (the same result as byte by byte).
+#[inline]
+fn eq_masked(b: &[u8], lower: &[u8; MAX_LEN], mask: &[u8; MAX_LEN]) -> bool {
+    let n = b.len();
     let w8 = |s: &[u8], i: usize| {
         s.get(i..i + 8)
             .and_then(|w| <[u8; 8]>::try_from(w).ok())
             .map_or(0, u64::from_le_bytes)
-            | FOLD8
     };
     let w4 = |s: &[u8], i: usize| {
         s.get(i..i + 4)
             .and_then(|w| <[u8; 4]>::try_from(w).ok())
             .map_or(0, u32::from_le_bytes)
-            | FOLD4
     };
+    let eq8 = |i: usize| w8(b, i) | w8(mask, i) == w8(lower, i);
+    let eq4 = |i: usize| w4(b, i) | w4(mask, i) == w4(lower, i);
     if n >= 8 {
         let mut i = 0;
         while i + 8 < n {
-            if w8(a, i) != w8(b, i) {
+            if !eq8(i) {
                 return false;
             }
             i += 8;
         }
-        w8(a, n - 8) == w8(b, n - 8)
+        eq8(n - 8)
     } else if n >= 4 {
-        w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4)
+        eq4(0) && eq4(n - 4)
     } else {
-        a.iter().zip(b).all(|(x, y)| x | 0x20 == y | 0x20)
+        (0..n).all(|i| b[i] | mask[i] == lower[i])
     }
 }
 
@@ -159,7 +179,6 @@ const TABLE: ([u8; (MAX_LEN + 1) * 32], [u8; 128]) = {
     while n > 0 {
         n -= 1;
         let b = NAMES[n].as_bytes();
-        assert!(b.len() <= MAX_LEN);
         let k = bucket(b.len(), b[0]);
         next[n] = first[k];
         first[k] = n as u8;
@@ -176,6 +195,19 @@ pub(super) fn lookup(name: &str) -> Option<HeaderId> {
 /// [`lookup`] over raw bytes (header names are tokens, hence ASCII).
 #[inline]
 pub(super) fn lookup_bytes(b: &[u8]) -> Option<HeaderId> {
+    find(b, false)
+}
+
+/// The known header whose name is exactly `b` up to ASCII case: a hit is therefore a
+/// token, and for tokens this agrees with [`lookup_bytes`].
+#[inline]
+pub(super) fn lookup_exact(b: &[u8]) -> Option<HeaderId> {
+    find(b, true)
+}
+
+#[inline]
+fn find(b: &[u8], exact: bool) -> Option<HeaderId> {
+    const FOLD: [u8; MAX_LEN] = [0x20; MAX_LEN];
     match b.len() {
         0 => return None,
         1 => return compact(b[0]),
@@ -183,10 +215,12 @@ pub(super) fn lookup_bytes(b: &[u8]) -> Option<HeaderId> {
         _ => {}
     }
     let (first, next) = &TABLE;
+    let (lower, letters) = &LOWER;
     let mut n = first[bucket(b.len(), b[0])];
     while n != EMPTY {
         let i = usize::from(n);
-        if eq_fold(NAMES[i].as_bytes(), b) {
+        let mask = if exact { &letters[i] } else { &FOLD };
+        if NAMES[i].len() == b.len() && eq_masked(b, &lower[i], mask) {
             return ALL.get(i).copied();
         }
         n = next[i];

@@ -4,7 +4,7 @@
 //! copied out.
 
 use super::chars::{self, TOKEN};
-use super::headers::Name;
+use super::headers::{Hot, Name};
 use super::names::{self, HeaderId as H};
 use super::uri::UriRef;
 use super::{Headers, Message, Method, ParseError, StartLine, method, values};
@@ -178,14 +178,24 @@ fn header_lines(
         if chars::is_ws(hb[i]) {
             return Err(ParseError::new("continuation line follows no header"));
         }
-        let ne = chars::run(hb, i, TOKEN);
-        let colon = chars::skip_ws(hb, ne);
-        if ne == i || colon >= ce || hb[colon] != b':' {
-            let line = String::from_utf8_lossy(&hb[i..ce]);
-            return Err(ParseError::new(format!(
-                "header line {line:?} is not name: value"
-            )));
-        }
+        let (name, colon) = match known_name(hb, i, ce) {
+            Some(known) => known,
+            None => {
+                let ne = chars::run(hb, i, TOKEN);
+                let colon = chars::skip_ws(hb, ne);
+                if ne == i || colon >= ce || hb[colon] != b':' {
+                    let line = String::from_utf8_lossy(&hb[i..ce]);
+                    return Err(ParseError::new(format!(
+                        "header line {line:?} is not name: value"
+                    )));
+                }
+                let name = match names::lookup_bytes(&hb[i..ne]) {
+                    Some(id) => Name::Known(id),
+                    None => Name::Other(i, ne),
+                };
+                (name, colon)
+            }
+        };
         let mut last = ce;
         let mut next = le + 1;
         while next < hb.len() && chars::is_ws(hb[next]) {
@@ -193,10 +203,6 @@ fn header_lines(
             last = content_end(next, fe);
             next = fe + 1;
         }
-        let name = match names::lookup_bytes(&hb[i..ne]) {
-            Some(id) => Name::Known(id),
-            None => Name::Other(i, ne),
-        };
         if last == ce {
             let vs = chars::skip_ws(hb, colon + 1).min(ce);
             let mut ve = ce;
@@ -210,6 +216,21 @@ fn header_lines(
         }
         i = next;
     }
+}
+
+/// The common case of a header line starting at `i` (content up to `ce`): the text before
+/// the first ':' is a known name, exactly up to ASCII case, then optional whitespace. Then
+/// it is a token followed by whitespace and ':', as the general path requires, and that
+/// path would find the same name. Returns the name and where the colon is.
+#[inline]
+fn known_name(hb: &[u8], i: usize, ce: usize) -> Option<(Name, usize)> {
+    let colon = i + chars::find_byte(hb.get(i..ce)?, b':')?;
+    let mut ne = colon;
+    while ne > i && chars::is_ws(hb[ne - 1]) {
+        ne -= 1;
+    }
+    let id = names::lookup_exact(&hb[i..ne])?;
+    Some((Name::Known(id), colon))
 }
 
 fn check_size(head_len: usize, body_start: usize) -> Result<(usize, usize), ParseError> {
@@ -255,16 +276,26 @@ fn check_headers(headers: &mut Headers, start: &StartLine) -> Result<Length, Par
         _ => None,
     };
     let mut length = Length::Absent;
-    let mut seen = 0u32;
+    let mut seen = 0u128;
     let mut content_type = false;
+    // The values the hot accessors read, from the first CSeq/From/Via line.
+    let (mut cseq, mut from_tag, mut branch) = (None, None, None);
     for (id, value) in headers.lines() {
+        let first = |id: H| seen & (1 << id as u32) == 0;
         let r = match id {
-            Some(H::CSeq) => method::split(value).and_then(|(_, m)| match request_method {
+            Some(H::CSeq) => method::split(value).and_then(|(n, m)| match request_method {
                 Some(rm) if rm != m => Err(ParseError::new(format!(
                     "CSeq method {m} does not match request method {rm}"
                 ))),
-                _ => Ok(()),
+                _ => {
+                    if first(H::CSeq) {
+                        cseq = Some((n, m));
+                    }
+                    Ok(())
+                }
             }),
+            Some(H::From) if first(H::From) => values::address(value).map(|t| from_tag = t),
+            Some(H::Via) if first(H::Via) => values::via(value).map(|b| branch = b),
             Some(id) => values::check(id, value),
             None => values::text(value),
         };
@@ -277,7 +308,7 @@ fn check_headers(headers: &mut Headers, start: &StartLine) -> Result<Length, Par
             )),
         })?;
         if let Some(id) = id {
-            seen |= 1 << (id as u32 % 32);
+            seen |= 1 << id as u32;
             content_type |= id == H::ContentType;
             if id == H::ContentLength {
                 let n = chars::digits(value).unwrap_or(0);
@@ -293,17 +324,25 @@ fn check_headers(headers: &mut Headers, start: &StartLine) -> Result<Length, Par
         StartLine::Request { .. } => &[H::Via, H::CSeq],
         StartLine::Response { .. } => &[H::Via, H::CSeq, H::From, H::To, H::CallId],
     };
-    // The bit set can alias ids 32 apart; the exact lookup settles it.
-    let present = |id: H| seen & (1 << (id as u32 % 32)) != 0 && headers.first(id).is_some();
+    let present = |id: H| seen & (1 << id as u32) != 0;
     if let Some(missing) = required.iter().find(|id| !present(**id)) {
         return Err(ParseError::new(format!(
             "{} header is missing",
             missing.name()
         )));
     }
+    let hot = Hot {
+        cseq: cseq.map(|(n, m)| {
+            let (s, e) = headers.range_of(m);
+            (n, s, e)
+        }),
+        from_tag: from_tag.map(|t| headers.range_of(t)),
+        branch: branch.map(|b| headers.range_of(b)),
+    };
     if content_type {
         headers.lowercase_media_types();
     }
+    headers.set_hot(hot);
     Ok(length)
 }
 

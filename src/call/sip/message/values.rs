@@ -13,8 +13,8 @@ use super::via::ViaRef;
 /// Checks one header line's value (already unfolded and trimmed).
 pub(super) fn check(id: H, v: &str) -> Result<(), ParseError> {
     match id {
-        H::Via => list(v, false, |p| ViaRef::parse(p).map(|_| ())),
-        H::From | H::To => address(v),
+        H::Via => via(v).map(|_| ()),
+        H::From | H::To => address(v).map(|_| ()),
         H::Contact if v == "*" => Ok(()),
         H::Contact => list(v, false, contact),
         H::Route | H::RecordRoute | H::Path | H::ServiceRoute => list(v, false, route),
@@ -52,10 +52,10 @@ pub(super) fn text(v: &str) -> Result<(), ParseError> {
 }
 
 /// A comma-separated list whose pieces each pass `one`; `may_be_empty` allows no value at all.
-fn list(
-    v: &str,
+fn list<'a>(
+    v: &'a str,
     may_be_empty: bool,
-    one: impl Fn(&str) -> Result<(), ParseError>,
+    mut one: impl FnMut(&'a str) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     if v.is_empty() {
         return if may_be_empty {
@@ -106,15 +106,30 @@ fn tokens(v: &str, may_be_empty: bool, params_ok: bool) -> Result<(), ParseError
     }
 }
 
-/// To / From: one address whose tag, if any, is a token.
-fn address(v: &str) -> Result<(), ParseError> {
+/// A Via line: a list of Via values. Returns the top one's branch.
+pub(super) fn via(v: &str) -> Result<Option<&str>, ParseError> {
+    let mut top = None;
+    list(v, false, |p| {
+        let via = ViaRef::parse(p)?;
+        top.get_or_insert(via.branch);
+        Ok(())
+    })?;
+    Ok(top.flatten())
+}
+
+/// To / From: one address whose tag, if any, is a token. Returns the (first) tag.
+pub(super) fn address(v: &str) -> Result<Option<&str>, ParseError> {
+    let mut tag = None;
     NameAddrRef::parse_with(v, |name, value| {
-        if name.eq_ignore_ascii_case("tag") && !value.is_some_and(|t| chars::all(t, TOKEN)) {
-            return Err(ParseError::new("tag parameter needs a token value"));
+        if name.eq_ignore_ascii_case("tag") {
+            if !value.is_some_and(|t| chars::all(t, TOKEN)) {
+                return Err(ParseError::new("tag parameter needs a token value"));
+            }
+            tag.get_or_insert(value);
         }
         Ok(())
-    })
-    .map(|_| ())
+    })?;
+    Ok(tag.flatten())
 }
 
 /// One Contact value: an address whose expires fits 32 bits and whose q is a qvalue.

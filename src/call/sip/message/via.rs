@@ -26,6 +26,8 @@ pub(super) struct ViaRef<'a> {
     pub host: &'a str,
     pub port: Option<u16>,
     pub params: &'a str,
+    /// The value of the first branch parameter, if any.
+    pub branch: Option<&'a str>,
 }
 
 impl<'a> ViaRef<'a> {
@@ -74,15 +76,20 @@ impl<'a> ViaRef<'a> {
             j = pe;
         }
         let params = &s[j..];
+        let mut branch = None;
         for p in params::scan(params) {
             let (name, value) = p?;
             check_param(name, value)?;
+            if branch.is_none() && name.eq_ignore_ascii_case("branch") {
+                branch = Some(value);
+            }
         }
         Ok(ViaRef {
             transport,
             host,
             port,
             params,
+            branch: branch.flatten(),
         })
     }
 
