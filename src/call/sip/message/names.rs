@@ -220,7 +220,8 @@ fn find(b: &[u8], exact: bool) -> Option<HeaderId> {
     while n != EMPTY {
         let i = usize::from(n);
         let mask = if exact { &letters[i] } else { &FOLD };
-        if NAMES[i].len() == b.len() && eq_masked(b, &lower[i], mask) {
+        // Every name of the bucket has the length of `b`.
+        if eq_masked(b, &lower[i], mask) {
             return ALL.get(i).copied();
         }
         n = next[i];

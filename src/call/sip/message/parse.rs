@@ -28,13 +28,12 @@ impl Message {
             return Err(ParseError::new("empty message"));
         }
         let nl = chars::find_byte(bytes, b'\n').unwrap_or(bytes.len());
-        let first = std::str::from_utf8(&bytes[..nl])
-            .map_err(|_| ParseError::new("start line is not UTF-8"))?;
+        let first = utf8(&bytes[..nl]).map_err(|_| ParseError::new("start line is not UTF-8"))?;
         let start = start_line(strip_cr(first))?;
         let mut headers = Headers::with_buf(String::new(), 24);
         let mut folded = Vec::new();
         let (head_len, body_start) = header_lines(bytes, nl + 1, &mut headers, &mut folded)?;
-        let head = std::str::from_utf8(&bytes[..head_len]).map_err(|e| {
+        let head = utf8(&bytes[..head_len]).map_err(|e| {
             ParseError::new(format!(
                 "header block is not UTF-8 (byte {})",
                 e.valid_up_to() + lead
@@ -52,6 +51,16 @@ impl Message {
             body,
         })
     }
+}
+
+/// `bytes` as text: a check that vectorises for the usual all-ASCII message, else the full
+/// UTF-8 validation (whose error says where it fails).
+fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    if bytes.iter().fold(0u8, |acc, &b| acc | b) < 0x80 {
+        // SAFETY: every byte is below 0x80, so `bytes` is ASCII, which is valid UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    std::str::from_utf8(bytes)
 }
 
 fn strip_cr(line: &str) -> &str {
@@ -276,12 +285,13 @@ fn check_headers(headers: &mut Headers, start: &StartLine) -> Result<Length, Par
         _ => None,
     };
     let mut length = Length::Absent;
-    let mut seen = 0u128;
+    // Which known headers have a line so far (there are at most 128).
+    let mut seen = [false; 128];
     let mut content_type = false;
     // The values the hot accessors read, from the first CSeq/From/Via line.
     let (mut cseq, mut from_tag, mut branch) = (None, None, None);
     for (id, value) in headers.lines() {
-        let first = |id: H| seen & (1 << id as u32) == 0;
+        let first = |id: H| !seen[id as usize];
         let r = match id {
             Some(H::CSeq) => method::split(value).and_then(|(n, m)| match request_method {
                 Some(rm) if rm != m => Err(ParseError::new(format!(
@@ -308,7 +318,7 @@ fn check_headers(headers: &mut Headers, start: &StartLine) -> Result<Length, Par
             )),
         })?;
         if let Some(id) = id {
-            seen |= 1 << id as u32;
+            seen[id as usize] = true;
             content_type |= id == H::ContentType;
             if id == H::ContentLength {
                 let n = chars::digits(value).unwrap_or(0);
@@ -324,7 +334,7 @@ fn check_headers(headers: &mut Headers, start: &StartLine) -> Result<Length, Par
         StartLine::Request { .. } => &[H::Via, H::CSeq],
         StartLine::Response { .. } => &[H::Via, H::CSeq, H::From, H::To, H::CallId],
     };
-    let present = |id: H| seen & (1 << id as u32) != 0;
+    let present = |id: H| seen[id as usize];
     if let Some(missing) = required.iter().find(|id| !present(**id)) {
         return Err(ParseError::new(format!(
             "{} header is missing",

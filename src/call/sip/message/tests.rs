@@ -234,6 +234,29 @@ fn headers_api() {
 }
 
 #[test]
+fn hot_accessors_follow_header_changes() {
+    let mut m = invite();
+    assert_eq!(m.cseq_parts(), Some((314159, "INVITE")));
+    assert_eq!(m.from_tag(), Some("1928301774"));
+    assert_eq!(m.branch(), Some("z9hG4bK776asdhds"));
+    m.headers.set("f", "<sip:a@example.com>;TAG=x1");
+    m.headers
+        .set("Via", "SIP/2.0/UDP h;rport, SIP/2.0/UDP g;branch=z9hG4bKb");
+    m.headers.set("CSeq", "7 BYE");
+    assert_eq!(m.from_tag(), Some("x1"));
+    assert_eq!(m.branch(), None);
+    assert_eq!(m.cseq_parts(), Some((7, "BYE")));
+    m.headers.remove("CSeq");
+    assert_eq!(m.cseq_parts(), None);
+    let mut m = invite();
+    m.headers = Headers::default();
+    assert_eq!(
+        (m.from_tag(), m.branch(), m.cseq_parts()),
+        (None, None, None)
+    );
+}
+
+#[test]
 fn methods_are_case_sensitive_tokens() {
     assert_eq!(Method::parse("INVITE"), Ok(Method::Invite));
     assert_eq!(
