@@ -17,10 +17,15 @@ const MAX_TIMERS: usize = 10_000;
 
 impl Timers {
     pub fn add(&mut self, id: u64, delay: Duration, repeat: bool) {
+        self.add_at(Instant::now(), id, delay, repeat);
+    }
+
+    /// `add` as of `now` (tests pass their own time).
+    pub fn add_at(&mut self, now: Instant, id: u64, delay: Duration, repeat: bool) {
         if self.live.len() >= MAX_TIMERS {
             return;
         }
-        let at = Instant::now() + delay;
+        let at = now + delay;
         self.live.insert(id, (at, repeat.then_some(delay)));
         self.queue.push(Reverse((at, id)));
     }
@@ -39,7 +44,11 @@ impl Timers {
 
     /// The timers that are due now, in deadline order; intervals are re-armed.
     pub fn due(&mut self) -> Vec<u64> {
-        let now = Instant::now();
+        self.due_at(Instant::now())
+    }
+
+    /// `due` as of `now`.
+    pub fn due_at(&mut self, now: Instant) -> Vec<u64> {
         let mut fired = Vec::new();
         while let Some(Reverse((at, id))) = self.queue.peek().copied() {
             if at > now {
@@ -73,18 +82,20 @@ mod tests {
 
     #[test]
     fn timeouts_fire_once_and_intervals_repeat() {
+        // On its own time, so a busy machine cannot make an interval fire twice.
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
         let mut t = Timers::default();
-        t.add(1, Duration::ZERO, false);
-        t.add(2, Duration::from_millis(10), true);
-        t.add(3, Duration::ZERO, false);
+        t.add_at(start, 1, Duration::ZERO, false);
+        t.add_at(start, 2, Duration::from_millis(10), true);
+        t.add_at(start, 3, Duration::ZERO, false);
         t.cancel(3);
-        assert_eq!(t.due(), vec![1]);
-        std::thread::sleep(Duration::from_millis(12));
-        assert_eq!(t.due(), vec![2]);
-        std::thread::sleep(Duration::from_millis(12));
-        assert_eq!(t.due(), vec![2]);
+        assert_eq!(t.due_at(at(0)), vec![1]);
+        assert!(t.due_at(at(9)).is_empty());
+        assert_eq!(t.due_at(at(12)), vec![2]);
+        assert!(t.due_at(at(15)).is_empty());
+        assert_eq!(t.due_at(at(22)), vec![2]);
         t.cancel(2);
-        std::thread::sleep(Duration::from_millis(12));
-        assert!(t.due().is_empty());
+        assert!(t.due_at(at(40)).is_empty());
     }
 }
