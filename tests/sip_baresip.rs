@@ -10,21 +10,6 @@ use common::Roomd;
 use common::peers::{Account, Baresip};
 use serde_json::{Value as Json, json};
 
-async fn until(c: &mut common::Client, path: &str, want: Json, secs: u64) -> Json {
-    let mut last = Json::Null;
-    for _ in 0..secs * 10 {
-        let reply = c
-            .call("xGet", json!({"Path": path.split(' ').collect::<Vec<_>>()}))
-            .await;
-        last = reply.get("result").cloned().unwrap_or(reply);
-        if last == want {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{path} is {last}, not {want}, after {secs} s");
-}
-
 /// The first (only) call in Status Call.
 async fn only_call(c: &mut common::Client) -> Json {
     let calls = c.ok("xGet", json!({"Path": ["Status", "Call"]})).await;
@@ -39,11 +24,7 @@ async fn only_call(c: &mut common::Client) -> Json {
 async fn baresip_calls_roomd_with_mandatory_srtp() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    c.ok(
-        "xSet",
-        json!({"Path": ["Configuration", "Conference", "AutoAnswer", "Mode"], "Value": "On"}),
-    )
-    .await;
+    c.configure("Conference AutoAnswer Mode", "On").await;
     let mut alice = tokio::task::spawn_blocking(|| {
         Baresip::start(Account {
             user: "alice",
@@ -71,12 +52,9 @@ async fn baresip_calls_roomd_with_mandatory_srtp() {
     })
     .await
     .unwrap();
-    until(
-        &mut c,
-        "Status SystemUnit State NumberOfActiveCalls",
-        json!(1),
-        5,
-    )
+    c.wait_until("Status SystemUnit State NumberOfActiveCalls", 5, |v| {
+        *v == json!(1)
+    })
     .await;
     let call = only_call(&mut c).await;
     assert_eq!(call["Direction"], "Incoming");
@@ -89,12 +67,9 @@ async fn baresip_calls_roomd_with_mandatory_srtp() {
     })
     .await
     .unwrap();
-    until(
-        &mut c,
-        "Status SystemUnit State NumberOfActiveCalls",
-        json!(0),
-        5,
-    )
+    c.wait_until("Status SystemUnit State NumberOfActiveCalls", 5, |v| {
+        *v == json!(0)
+    })
     .await;
 }
 
@@ -102,11 +77,7 @@ async fn baresip_calls_roomd_with_mandatory_srtp() {
 async fn roomd_calls_baresip_with_encryption_required() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    c.ok(
-        "xSet",
-        json!({"Path": ["Configuration", "Conference", "Encryption", "Mode"], "Value": "On"}),
-    )
-    .await;
+    c.configure("Conference Encryption Mode", "On").await;
     let bob = tokio::task::spawn_blocking(|| {
         Baresip::start(Account {
             user: "bob",
@@ -123,12 +94,9 @@ async fn roomd_calls_baresip_with_encryption_required() {
         .ok("xCommand/Dial", json!({"Number": bob.uri("bob")}))
         .await;
     let id = dialled["CallId"].as_u64().unwrap();
-    until(
-        &mut c,
-        &format!("Status Call {id} Status"),
-        json!("Connected"),
-        10,
-    )
+    c.wait_until(&format!("Status Call {id} Status"), 10, |v| {
+        *v == json!("Connected")
+    })
     .await;
     let call = only_call(&mut c).await;
     assert_eq!(call["Encryption"]["Type"], "Aes-128", "{call}");

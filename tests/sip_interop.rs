@@ -79,11 +79,7 @@ async fn wait_for(c: &mut Client, secs: u64, what: &str, found: impl Fn(&Json) -
 async fn sipp_calls_roomd_and_auto_answer_takes_the_call() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    c.ok(
-        "xSet",
-        json!({"Path": ["Configuration", "Conference", "AutoAnswer", "Mode"], "Value": "On"}),
-    )
-    .await;
+    c.configure("Conference AutoAnswer Mode", "On").await;
     subscribe(&mut c, &["Event", "CallSuccessful"]).await;
     subscribe(&mut c, &["Event", "CallDisconnect"]).await;
 
@@ -233,11 +229,7 @@ async fn a_dial_from_the_xapi_is_answered_by_sipp() {
 async fn a_plain_offer_to_a_device_requiring_encryption_is_refused_with_488() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    c.ok(
-        "xSet",
-        json!({"Path": ["Configuration", "Conference", "Encryption", "Mode"], "Value": "On"}),
-    )
-    .await;
+    c.configure("Conference Encryption Mode", "On").await;
     tokio::time::sleep(Duration::from_millis(400)).await; // the SIP side picks it up
     let dir = tempfile::tempdir().unwrap();
     let port = free_udp_port();

@@ -10,41 +10,23 @@ use common::Roomd;
 use common::peers::{Kamailio, PASSWORD};
 use serde_json::{Value as Json, json};
 
-async fn set(c: &mut common::Client, path: &str, value: &str) {
-    let mut full = vec!["Configuration"];
-    full.extend(path.split(' '));
-    c.ok("xSet", json!({"Path": full, "Value": value})).await;
-}
-
 async fn get(c: &mut common::Client, path: &str) -> Json {
     let full: Vec<&str> = path.split(' ').collect();
     c.ok("xGet", json!({"Path": full})).await
 }
 
-/// Polls a status until it equals `want` (a string, or a number written as one).
-async fn until(c: &mut common::Client, path: &str, want: &str, secs: u64) {
-    let want_json: Json = serde_json::from_str(want).unwrap_or_else(|_| json!(want));
-    let mut last = Json::Null;
-    for _ in 0..secs * 10 {
-        let reply = c
-            .call("xGet", json!({"Path": path.split(' ').collect::<Vec<_>>()}))
-            .await;
-        last = reply.get("result").cloned().unwrap_or(reply);
-        if last == want_json {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{path} is {last}, not {want:?}, after {secs} s");
+/// A status value as JSON: a number when it reads as one (`"1"`), else a string.
+fn expected(text: &str) -> Json {
+    serde_json::from_str(text).unwrap_or_else(|_| json!(text))
 }
 
 /// Points a device at the registrar as `user`.
 async fn register(c: &mut common::Client, kamailio: &Kamailio, user: &str, password: &str) {
-    set(c, "SIP URI", &format!("{user}@127.0.0.1:{}", kamailio.port)).await;
-    set(c, "SIP Authentication UserName", user).await;
-    set(c, "SIP Authentication Password", password).await;
-    set(
-        c,
+    c.configure("SIP URI", &format!("{user}@127.0.0.1:{}", kamailio.port))
+        .await;
+    c.configure("SIP Authentication UserName", user).await;
+    c.configure("SIP Authentication Password", password).await;
+    c.configure(
         "SIP Proxy 1 Address",
         &format!("127.0.0.1:{}", kamailio.port),
     )
@@ -60,9 +42,15 @@ async fn two_devices_register_and_call_each_other_through_kamailio() {
     let mut b = bob.connect().await;
     register(&mut a, &kamailio, "alice", PASSWORD).await;
     register(&mut b, &kamailio, "bob", PASSWORD).await;
-    set(&mut b, "Conference AutoAnswer Mode", "On").await;
-    until(&mut a, "Status SIP Registration 1 Status", "Registered", 10).await;
-    until(&mut b, "Status SIP Registration 1 Status", "Registered", 10).await;
+    b.configure("Conference AutoAnswer Mode", "On").await;
+    a.wait_until("Status SIP Registration 1 Status", 10, |v| {
+        v == &expected("Registered")
+    })
+    .await;
+    b.wait_until("Status SIP Registration 1 Status", 10, |v| {
+        v == &expected("Registered")
+    })
+    .await;
     assert_eq!(
         get(&mut a, "Status SIP Registration 1 Authentication").await,
         "Digest"
@@ -71,49 +59,37 @@ async fn two_devices_register_and_call_each_other_through_kamailio() {
     // "bob" alone is a number in alice's domain, i.e. routed by the registrar.
     let dialled = a.ok("xCommand/Dial", json!({"Number": "bob"})).await;
     let call = dialled["CallId"].as_u64().unwrap();
-    until(
-        &mut a,
-        &format!("Status Call {call} Status"),
-        "Connected",
-        10,
-    )
+    a.wait_until(&format!("Status Call {call} Status"), 10, |v| {
+        v == &expected("Connected")
+    })
     .await;
-    until(
-        &mut b,
-        "Status SystemUnit State NumberOfActiveCalls",
-        "1",
-        5,
-    )
+    b.wait_until("Status SystemUnit State NumberOfActiveCalls", 5, |v| {
+        v == &expected("1")
+    })
     .await;
     kamailio.expect_log("ROOMD-RIG ROUTE INVITE", Duration::from_secs(2));
 
     // Hold and resume travel the record-routed dialog.
     a.ok("xCommand/Call/Hold", json!({"CallId": call})).await;
-    until(&mut a, &format!("Status Call {call} Status"), "OnHold", 5).await;
+    a.wait_until(&format!("Status Call {call} Status"), 5, |v| {
+        v == &expected("OnHold")
+    })
+    .await;
     a.ok("xCommand/Call/Resume", json!({"CallId": call})).await;
-    until(
-        &mut a,
-        &format!("Status Call {call} Status"),
-        "Connected",
-        5,
-    )
+    a.wait_until(&format!("Status Call {call} Status"), 5, |v| {
+        v == &expected("Connected")
+    })
     .await;
 
     // Bob hangs up: the BYE comes back through kamailio.
     b.ok("xCommand/Call/Disconnect", json!({})).await;
-    until(
-        &mut a,
-        "Status SystemUnit State NumberOfActiveCalls",
-        "0",
-        5,
-    )
+    a.wait_until("Status SystemUnit State NumberOfActiveCalls", 5, |v| {
+        v == &expected("0")
+    })
     .await;
-    until(
-        &mut b,
-        "Status SystemUnit State NumberOfActiveCalls",
-        "0",
-        5,
-    )
+    b.wait_until("Status SystemUnit State NumberOfActiveCalls", 5, |v| {
+        v == &expected("0")
+    })
     .await;
 }
 
@@ -123,7 +99,10 @@ async fn a_wrong_password_shows_as_a_failed_registration() {
     let room = Roomd::start();
     let mut c = room.connect().await;
     register(&mut c, &kamailio, "alice", "not-the-password").await;
-    until(&mut c, "Status SIP Registration 1 Status", "Failed", 10).await;
+    c.wait_until("Status SIP Registration 1 Status", 10, |v| {
+        v == &expected("Failed")
+    })
+    .await;
     let reason = get(&mut c, "Status SIP Registration 1 Reason").await;
     assert!(
         reason.as_str().unwrap().starts_with("401"),

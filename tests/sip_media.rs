@@ -10,22 +10,7 @@ use std::time::Duration;
 use common::Roomd;
 use common::peers::{Account, Baresip};
 use roomd::call::media::audio::{Wav, dominant_frequency};
-use serde_json::{Value as Json, json};
-
-async fn until(c: &mut common::Client, path: &str, secs: u64, ok: impl Fn(&Json) -> bool) -> Json {
-    let mut last = Json::Null;
-    for _ in 0..secs * 10 {
-        let reply = c
-            .call("xGet", json!({"Path": path.split(' ').collect::<Vec<_>>()}))
-            .await;
-        last = reply.get("result").cloned().unwrap_or(reply);
-        if ok(&last) {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{path} is {last} after {secs} s");
-}
+use serde_json::json;
 
 async fn start_baresip(tone_hz: u32, auto_answer: bool) -> Baresip {
     tokio::task::spawn_blocking(move || {
@@ -73,11 +58,7 @@ fn recorded_tone(roomd: &Roomd, call: u64) -> f64 {
 async fn baresip_calls_roomd_and_the_tones_cross_encrypted() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    c.ok(
-        "xSet",
-        json!({"Path": ["Configuration", "Conference", "AutoAnswer", "Mode"], "Value": "On"}),
-    )
-    .await;
+    c.configure("Conference AutoAnswer Mode", "On").await;
     c.ok(
         "xFeedback/Subscribe",
         json!({"Query": ["Event", "DTMFReceive"]}),
@@ -94,10 +75,11 @@ async fn baresip_calls_roomd_and_the_tones_cross_encrypted() {
     .unwrap();
     // Six seconds of audio each way.
     tokio::time::sleep(Duration::from_secs(6)).await;
-    let channel = until(&mut c, "Status MediaChannels Call 1 Channel 1", 5, |v| {
-        v["Netstat"]["Packets"].as_i64().unwrap_or(0) > 200
-    })
-    .await;
+    let channel = c
+        .wait_until("Status MediaChannels Call 1 Channel 1", 5, |v| {
+            v["Netstat"]["Packets"].as_i64().unwrap_or(0) > 200
+        })
+        .await;
     assert_eq!(channel["Encryption"], "On", "{channel}");
     assert_eq!(channel["Direction"], "Incoming");
 
@@ -141,18 +123,14 @@ async fn baresip_calls_roomd_and_the_tones_cross_encrypted() {
 async fn roomd_calls_baresip_sends_dtmf_and_records_its_tone() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    c.ok(
-        "xSet",
-        json!({"Path": ["Configuration", "Conference", "Encryption", "Mode"], "Value": "On"}),
-    )
-    .await;
+    c.configure("Conference Encryption Mode", "On").await;
     let bob = start_baresip(700, true).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let dialled = c
         .ok("xCommand/Dial", json!({"Number": bob.uri("bob")}))
         .await;
     let id = dialled["CallId"].as_u64().unwrap();
-    until(&mut c, &format!("Status Call {id} Status"), 10, |v| {
+    c.wait_until(&format!("Status Call {id} Status"), 10, |v| {
         v == "Connected"
     })
     .await;

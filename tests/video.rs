@@ -122,11 +122,7 @@ async fn the_same_with_a_video_matrix_macro() {
 async fn in_call(c: &mut Client) -> Roomd {
     let far = Roomd::start();
     let mut f = far.connect().await;
-    f.ok(
-        "xSet",
-        json!({"Path": ["Configuration", "Conference", "AutoAnswer", "Mode"], "Value": "On"}),
-    )
-    .await;
+    f.configure("Conference AutoAnswer Mode", "On").await;
     let dialled = c
         .ok(
             "xCommand/Dial",

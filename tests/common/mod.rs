@@ -196,6 +196,29 @@ impl Client {
         )
     }
 
+    /// Sets a configuration leaf named by its space-separated path (`"SIP URI"`).
+    pub async fn configure(&mut self, path: &str, value: &str) {
+        let mut full = vec!["Configuration"];
+        full.extend(path.split(' '));
+        self.ok("xSet", json!({"Path": full, "Value": value})).await;
+    }
+
+    /// Polls a value (a space-separated path from the root, `"Status Call 1 Status"`) every
+    /// 100 ms until `ok` holds, for at most `secs`; returns it.
+    pub async fn wait_until(&mut self, path: &str, secs: u64, ok: impl Fn(&Json) -> bool) -> Json {
+        let segs: Vec<&str> = path.split(' ').collect();
+        let mut last = Json::Null;
+        for _ in 0..secs * 10 {
+            let reply = self.call("xGet", json!({"Path": segs})).await;
+            last = reply.get("result").cloned().unwrap_or(reply);
+            if ok(&last) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{path} is {last} after {secs} s");
+    }
+
     /// The next feedback notification (from the backlog first).
     pub async fn next_feedback(&mut self) -> Json {
         if !self.feedback.is_empty() {

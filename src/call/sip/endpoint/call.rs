@@ -125,7 +125,65 @@ pub struct Call {
     pub transport: Transport,
 }
 
+/// What distinguishes a new call; everything else starts empty.
+pub struct NewCall {
+    pub id: CallId,
+    pub direction: Direction,
+    pub call_id: String,
+    pub local_tag: String,
+    pub remote: NameAddr,
+    pub invite: Message,
+    pub local_media: crate::call::sdp::LocalMedia,
+    pub transport: Transport,
+    pub sdp_session: u64,
+    pub session_uuid: String,
+    pub session_expires: u32,
+}
+
 impl Call {
+    /// A call that is just starting: dialling if ours, ringing if theirs.
+    pub fn new(new: NewCall) -> Call {
+        Call {
+            id: new.id,
+            direction: new.direction,
+            phase: match new.direction {
+                Direction::Outgoing => Phase::Dialling,
+                Direction::Incoming => Phase::Ringing,
+            },
+            call_id: new.call_id,
+            local_tag: new.local_tag,
+            remote: new.remote,
+            invite: new.invite,
+            invite_key: None,
+            dialog: None,
+            invite_target: None,
+            offer: None,
+            answer: None,
+            media: None,
+            local_sdp: None,
+            sdp_version: 1,
+            sdp_session: new.sdp_session,
+            last_rseq: None,
+            provisional_seen: false,
+            cancel_wanted: false,
+            auth_tries: 0,
+            nonce_count: 0,
+            ended_reported: false,
+            pending_ok: None,
+            session_timer: None,
+            reinvite: None,
+            reinvite_retry: None,
+            local_hold: false,
+            remote_hold: false,
+            session_uuid: new.session_uuid,
+            remote_uuid: None,
+            session_expires: new.session_expires,
+            drop_at: None,
+            local_media: new.local_media,
+            transport: new.transport,
+        }
+    }
+
     /// The earliest of the call's own deadlines.
     pub fn next_deadline(&self) -> Option<Instant> {
         [

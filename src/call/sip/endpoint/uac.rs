@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::call::{Call, Direction, Phase, SessionTimer};
+use super::call::{Call, Direction, NewCall, Phase, SessionTimer};
 use super::compose;
 use super::event::{CallId, Cause, CauseKind, Event};
 use super::registration::response_reason;
@@ -54,42 +54,21 @@ impl Endpoint {
         h.push("To", remote.to_string());
         h.push("Call-ID", call_id.clone());
         h.push("CSeq", "1 INVITE");
-        let mut call = Call {
+        let mut call = Call::new(NewCall {
             id,
             direction: Direction::Outgoing,
-            phase: Phase::Dialling,
             call_id,
             local_tag,
             remote,
             invite,
-            invite_key: None,
-            dialog: None,
-            invite_target: None,
-            offer: Some(offer),
-            answer: None,
-            media: None,
-            local_sdp: Some(offer_sdp),
-            sdp_version: 1,
-            sdp_session,
-            last_rseq: None,
-            provisional_seen: false,
-            cancel_wanted: false,
-            auth_tries: 0,
-            nonce_count: 0,
-            ended_reported: false,
-            pending_ok: None,
-            session_timer: None,
-            reinvite: None,
-            reinvite_retry: None,
-            local_hold: false,
-            remote_hold: false,
-            session_uuid,
-            remote_uuid: None,
-            session_expires: self.config.session_expires,
-            drop_at: None,
-            transport: self.config.transport,
             local_media: media,
-        };
+            transport: self.config.transport,
+            sdp_session,
+            session_uuid,
+            session_expires: self.config.session_expires,
+        });
+        call.offer = Some(offer);
+        call.local_sdp = Some(offer_sdp);
         let next_hop = self.config.proxy.clone().unwrap_or(target_uri);
         let target = compose::target_for(&next_hop, self.config.transport);
         call.transport = target.transport;

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::Endpoint;
-use super::call::{Call, Direction, PendingOk, Phase};
+use super::call::{Call, Direction, NewCall, PendingOk, Phase};
 use super::compose;
 use super::event::{CallId, Cause, CauseKind, Event};
 use super::uac::{call_media, remote_uuid, session_timer_from};
@@ -124,45 +124,30 @@ impl Endpoint {
             Some((sdp, state)) => (Some(state), Some(sdp)),
             None => (None, answer.as_ref().map(|(sdp, _)| sdp.clone())),
         };
-        let call = Call {
+        let transport = invite
+            .top_via()
+            .and_then(|v| Transport::parse(&v.transport))
+            .unwrap_or(Transport::Udp);
+        let mut call = Call::new(NewCall {
             id,
             direction: Direction::Incoming,
-            phase: Phase::Ringing,
             call_id: invite.call_id().unwrap_or_default().to_string(),
             local_tag: local_tag.clone(),
             remote: remote.clone(),
-            remote_uuid: remote_uuid(&invite),
-            invite_key: Some(key.to_string()),
-            dialog: Some(dialog),
-            invite_target: None,
-            offer,
-            answer,
-            media: None,
-            local_sdp,
-            sdp_version: 1,
+            local_media: media.clone(),
+            transport,
             sdp_session,
-            last_rseq: None,
-            provisional_seen: true,
-            cancel_wanted: false,
-            auth_tries: 0,
-            nonce_count: 0,
-            ended_reported: false,
-            pending_ok: None,
-            session_timer: None,
-            reinvite: None,
-            reinvite_retry: None,
-            local_hold: false,
-            remote_hold: false,
             session_uuid,
             session_expires: self.config.session_expires,
-            drop_at: None,
-            local_media: media.clone(),
-            transport: invite
-                .top_via()
-                .and_then(|v| Transport::parse(&v.transport))
-                .unwrap_or(Transport::Udp),
             invite,
-        };
+        });
+        call.remote_uuid = remote_uuid(&call.invite);
+        call.invite_key = Some(key.to_string());
+        call.dialog = Some(dialog);
+        call.offer = offer;
+        call.answer = answer;
+        call.local_sdp = local_sdp;
+        call.provisional_seen = true;
         let trying = compose::response(&call.invite, 100, "Trying", None);
         let mut ringing = compose::response(&call.invite, 180, "Ringing", Some(&local_tag));
         ringing.headers.push(
