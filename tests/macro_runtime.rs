@@ -430,3 +430,59 @@ async fn a_widget_driven_macro_answers_the_touch_panel() {
         .await;
     assert_eq!(code, 1);
 }
+
+/// The macro processes of a device that dies (even by SIGKILL, with a macro spinning and no
+/// watchdog) go with it.
+#[tokio::test]
+async fn macros_never_outlive_their_device() {
+    let mut roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    c.ok(
+        "xSet",
+        json!({"Path":"Configuration Macros UnresponsiveTimeout","Value":0}),
+    )
+    .await;
+    install(&mut c, "spin", "spin", true).await;
+    let pid = roomd.child.id();
+    let children = || -> Vec<u32> {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten();
+        tasks
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+            .flat_map(|s| {
+                s.split_whitespace()
+                    .filter_map(|p| p.parse().ok())
+                    .collect::<Vec<u32>>()
+            })
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let hosts = loop {
+        let found = children();
+        if !found.is_empty() {
+            break found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no macro process started"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await; // spinning now
+    roomd.kill();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while hosts.iter().any(|p| {
+        std::path::Path::new(&format!("/proc/{p}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ")
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "macro processes {hosts:?} outlived roomd"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -450,6 +450,7 @@ fn explain(status: ExitStatus, stderr: &str, memory_cap: usize) -> String {
     match (status.code(), status.signal()) {
         (Some(exit::ERROR), _) => "uncaught error (see the log line before)".into(),
         (Some(exit::UNRESPONSIVE), _) => "unresponsive (UnresponsiveTimeout)".into(),
+        (Some(exit::ORPHANED), _) => "its input from roomd closed".into(),
         (Some(0), _) => "its process exited".into(),
         (Some(code), _) if stderr.contains("panicked") => {
             format!(

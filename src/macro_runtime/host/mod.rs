@@ -50,6 +50,8 @@ pub mod exit {
     pub const UNRESPONSIVE: i32 = 3;
     /// The first line was not a valid start message.
     pub const BAD_START: i32 = 4;
+    /// roomd went away (its end of our stdin closed): a macro never outlives its device.
+    pub const ORPHANED: i32 = 5;
 }
 
 /// What roomd sends first: the macro to run and its limits.
@@ -123,6 +125,9 @@ pub fn main() -> i32 {
                 break;
             }
         }
+        // Whether roomd stopped us or died (even by SIGKILL), our stdin is closed: a macro
+        // spinning in JavaScript would never notice on its own, so this thread ends it.
+        std::process::exit(exit::ORPHANED);
     });
     start_watchdog(start.unresponsive_timeout);
     // boa recurses on the native stack; give it room, and let the recursion limit trip first.
