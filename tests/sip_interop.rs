@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Client, Roomd};
-use serde_json::{Value as Json, json};
+use common::Roomd;
+use serde_json::json;
 
 /// A UDP port nobody uses right now.
 fn free_udp_port() -> u16 {
@@ -30,6 +30,31 @@ fn sipp(dir: &Path, args: &[String]) -> Command {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     cmd
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+/// SIPp's built-in caller placing one call to roomd's user `roomd`, from `local_port`, with
+/// `extra` options; it fails on a timeout.
+fn uac_args(roomd_port: u16, local_port: u16, extra: &[&str]) -> Vec<String> {
+    let mut args = strings(&[
+        "-sn",
+        "uac",
+        &format!("127.0.0.1:{roomd_port}"),
+        "-s",
+        "roomd",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        &local_port.to_string(),
+        "-m",
+        "1",
+        "-timeout_error",
+    ]);
+    args.extend(strings(extra));
+    args
 }
 
 /// SIPp's own account of what went wrong, for failure messages.
@@ -53,61 +78,21 @@ fn sipp_logs(dir: &Path) -> String {
     out
 }
 
-async fn subscribe(c: &mut Client, path: &[&str]) {
-    c.ok(
-        "xFeedback/Subscribe",
-        json!({"Query": path, "NotifyCurrentValue": false}),
-    )
-    .await;
-}
-
-/// Feedback until one matches, within `secs`.
-async fn wait_for(c: &mut Client, secs: u64, what: &str, found: impl Fn(&Json) -> bool) -> Json {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let fb = tokio::time::timeout(remaining, c.next_feedback())
-            .await
-            .unwrap_or_else(|_| panic!("no {what} within {secs} s"));
-        if found(&fb["params"]) {
-            return fb["params"].clone();
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn sipp_calls_roomd_and_auto_answer_takes_the_call() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
     c.configure("Conference AutoAnswer Mode", "On").await;
-    subscribe(&mut c, &["Event", "CallSuccessful"]).await;
-    subscribe(&mut c, &["Event", "CallDisconnect"]).await;
+    c.subscribe(&["Event", "CallSuccessful"]).await;
+    c.subscribe(&["Event", "CallDisconnect"]).await;
 
     let dir = tempfile::tempdir().unwrap();
     let port = free_udp_port();
-    let args: Vec<String> = [
-        "-sn",
-        "uac",
-        &format!("127.0.0.1:{}", roomd.sip_port),
-        "-s",
-        "roomd",
-        "-i",
-        "127.0.0.1",
-        "-p",
-        &port.to_string(),
-        "-m",
-        "1",
-        "-d",
-        "1000",
-        "-recv_timeout",
-        "10000",
-        "-timeout",
-        "30",
-        "-timeout_error",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args = uac_args(
+        roomd.sip_port,
+        port,
+        &["-d", "1000", "-recv_timeout", "10000", "-timeout", "30"],
+    );
     let run = tokio::task::spawn_blocking({
         let dir = dir.path().to_path_buf();
         move || {
@@ -116,10 +101,11 @@ async fn sipp_calls_roomd_and_auto_answer_takes_the_call() {
                 .expect("sipp runs (installed by scripts/test)")
         }
     });
-    let success = wait_for(&mut c, 20, "CallSuccessful", |p| {
-        p.pointer("/Event/CallSuccessful").is_some()
-    })
-    .await;
+    let success = c
+        .wait_feedback(20, "CallSuccessful", |p| {
+            p.pointer("/Event/CallSuccessful").is_some()
+        })
+        .await;
     assert_eq!(success["Event"]["CallSuccessful"]["Direction"], "incoming");
     let output = run.await.unwrap();
     assert_eq!(
@@ -129,10 +115,11 @@ async fn sipp_calls_roomd_and_auto_answer_takes_the_call() {
         String::from_utf8_lossy(&output.stderr),
         sipp_logs(dir.path())
     );
-    let ended = wait_for(&mut c, 10, "CallDisconnect", |p| {
-        p.pointer("/Event/CallDisconnect").is_some()
-    })
-    .await;
+    let ended = c
+        .wait_feedback(10, "CallDisconnect", |p| {
+            p.pointer("/Event/CallDisconnect").is_some()
+        })
+        .await;
     let cause = &ended["Event"]["CallDisconnect"];
     assert_eq!(cause["CauseType"], "RemoteDisconnect", "{cause}");
     assert_eq!(cause["OrigCallDirection"], "incoming");
@@ -149,12 +136,12 @@ async fn sipp_calls_roomd_and_auto_answer_takes_the_call() {
 async fn a_dial_from_the_xapi_is_answered_by_sipp() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
-    subscribe(&mut c, &["Status", "Call"]).await;
-    subscribe(&mut c, &["Event", "CallDisconnect"]).await;
+    c.subscribe(&["Status", "Call"]).await;
+    c.subscribe(&["Event", "CallDisconnect"]).await;
 
     let dir = tempfile::tempdir().unwrap();
     let port = free_udp_port();
-    let args: Vec<String> = [
+    let args = strings(&[
         "-sn",
         "uas",
         "-i",
@@ -166,10 +153,7 @@ async fn a_dial_from_the_xapi_is_answered_by_sipp() {
         "-timeout",
         "30",
         "-timeout_error",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ]);
     let uas = {
         let dir = dir.path().to_path_buf();
         sipp(&dir, &args)
@@ -186,13 +170,14 @@ async fn a_dial_from_the_xapi_is_answered_by_sipp() {
         )
         .await;
     let call_id = dialled["CallId"].as_u64().expect("a CallId");
-    let first = wait_for(&mut c, 5, "Call Status", |p| {
-        p.pointer("/Status/Call/0/Status").is_some()
-    })
-    .await;
+    let first = c
+        .wait_feedback(5, "Call Status", |p| {
+            p.pointer("/Status/Call/0/Status").is_some()
+        })
+        .await;
     assert_eq!(first["Status"]["Call"][0]["Status"], "Dialling");
     assert_eq!(first["Status"]["Call"][0]["id"], json!(call_id));
-    wait_for(&mut c, 10, "Connected", |p| {
+    c.wait_feedback(10, "Connected", |p| {
         p.pointer("/Status/Call/0/Status") == Some(&json!("Connected"))
     })
     .await;
@@ -205,10 +190,11 @@ async fn a_dial_from_the_xapi_is_answered_by_sipp() {
 
     c.ok("xCommand/Call/Disconnect", json!({"CallId": call_id}))
         .await;
-    let ended = wait_for(&mut c, 10, "CallDisconnect", |p| {
-        p.pointer("/Event/CallDisconnect").is_some()
-    })
-    .await;
+    let ended = c
+        .wait_feedback(10, "CallDisconnect", |p| {
+            p.pointer("/Event/CallDisconnect").is_some()
+        })
+        .await;
     assert_eq!(
         ended["Event"]["CallDisconnect"]["CauseType"],
         "LocalDisconnect"
@@ -233,27 +219,11 @@ async fn a_plain_offer_to_a_device_requiring_encryption_is_refused_with_488() {
     tokio::time::sleep(Duration::from_millis(400)).await; // the SIP side picks it up
     let dir = tempfile::tempdir().unwrap();
     let port = free_udp_port();
-    let args: Vec<String> = [
-        "-sn",
-        "uac",
-        &format!("127.0.0.1:{}", roomd.sip_port),
-        "-s",
-        "roomd",
-        "-i",
-        "127.0.0.1",
-        "-p",
-        &port.to_string(),
-        "-m",
-        "1",
-        "-recv_timeout",
-        "5000",
-        "-timeout",
-        "20",
-        "-timeout_error",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args = uac_args(
+        roomd.sip_port,
+        port,
+        &["-recv_timeout", "5000", "-timeout", "20"],
+    );
     let run_dir = dir.path().to_path_buf();
     let output = tokio::task::spawn_blocking(move || sipp(&run_dir, &args).output().unwrap())
         .await

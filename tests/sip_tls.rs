@@ -12,28 +12,6 @@ use std::time::{Duration, Instant};
 use common::{Client, Roomd};
 use serde_json::{Value as Json, json};
 
-async fn subscribe(c: &mut Client, path: &[&str]) {
-    c.ok(
-        "xFeedback/Subscribe",
-        json!({"Query": path, "NotifyCurrentValue": false}),
-    )
-    .await;
-}
-
-/// Feedback until one matches, within `secs`.
-async fn wait_for(c: &mut Client, secs: u64, what: &str, found: impl Fn(&Json) -> bool) -> Json {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let fb = tokio::time::timeout(remaining, c.next_feedback())
-            .await
-            .unwrap_or_else(|_| panic!("no {what} within {secs} s"));
-        if found(&fb["params"]) {
-            return fb["params"].clone();
-        }
-    }
-}
-
 async fn set(c: &mut Client, path: &[&str], value: &str) {
     let mut full = vec!["Configuration"];
     full.extend_from_slice(path);
@@ -46,8 +24,8 @@ async fn callee() -> (Roomd, Client) {
     let mut c = b.connect().await;
     set(&mut c, &["Conference", "AutoAnswer", "Mode"], "On").await;
     set(&mut c, &["SIP", "DefaultTransport"], "Tls").await;
-    subscribe(&mut c, &["Event", "CallSuccessful"]).await;
-    subscribe(&mut c, &["Event", "CallDisconnect"]).await;
+    c.subscribe(&["Event", "CallSuccessful"]).await;
+    c.subscribe(&["Event", "CallDisconnect"]).await;
     (b, c)
 }
 
@@ -56,9 +34,9 @@ async fn caller() -> (Roomd, Client) {
     let a = Roomd::start();
     let mut c = a.connect().await;
     set(&mut c, &["SIP", "DefaultTransport"], "Tls").await;
-    subscribe(&mut c, &["Status", "Call"]).await;
-    subscribe(&mut c, &["Event", "CallSuccessful"]).await;
-    subscribe(&mut c, &["Event", "CallDisconnect"]).await;
+    c.subscribe(&["Status", "Call"]).await;
+    c.subscribe(&["Event", "CallSuccessful"]).await;
+    c.subscribe(&["Event", "CallDisconnect"]).await;
     settle_settings().await;
     (a, c)
 }
@@ -76,28 +54,30 @@ async fn dial(c: &mut Client, number: &str) -> u64 {
 /// Dials, expects the call to connect on both sides, and hangs up.
 async fn call_connects(a: &mut Client, b: &mut Client, number: &str) {
     let id = dial(a, number).await;
-    wait_for(a, 15, "Connected", |p| {
+    a.wait_feedback(15, "Connected", |p| {
         p.pointer("/Status/Call/0/Status") == Some(&json!("Connected"))
     })
     .await;
-    let success = wait_for(b, 10, "CallSuccessful at the callee", |p| {
-        p.pointer("/Event/CallSuccessful").is_some()
-    })
-    .await;
+    let success = b
+        .wait_feedback(10, "CallSuccessful at the callee", |p| {
+            p.pointer("/Event/CallSuccessful").is_some()
+        })
+        .await;
     assert_eq!(success["Event"]["CallSuccessful"]["Direction"], "incoming");
 
     a.ok("xCommand/Call/Disconnect", json!({"CallId": id}))
         .await;
-    let ended = wait_for(b, 10, "CallDisconnect at the callee", |p| {
-        p.pointer("/Event/CallDisconnect").is_some()
-    })
-    .await;
+    let ended = b
+        .wait_feedback(10, "CallDisconnect at the callee", |p| {
+            p.pointer("/Event/CallDisconnect").is_some()
+        })
+        .await;
     // The BYE reached the callee (over TLS, to its Contact).
     assert_eq!(
         ended["Event"]["CallDisconnect"]["CauseType"],
         "RemoteDisconnect"
     );
-    wait_for(a, 10, "CallDisconnect at the caller", |p| {
+    a.wait_feedback(10, "CallDisconnect at the caller", |p| {
         p.pointer("/Event/CallDisconnect").is_some()
     })
     .await;
@@ -107,15 +87,16 @@ async fn call_connects(a: &mut Client, b: &mut Client, number: &str) {
 async fn call_fails(a: &mut Client, number: &str, secs: u64) -> Json {
     let started = Instant::now();
     dial(a, number).await;
-    let ended = wait_for(a, secs, "CallDisconnect", |p| {
-        assert!(
-            p.pointer("/Event/CallSuccessful").is_none()
-                && p.pointer("/Status/Call/0/Status") != Some(&json!("Connected")),
-            "the call connected: {p}"
-        );
-        p.pointer("/Event/CallDisconnect").is_some()
-    })
-    .await;
+    let ended = a
+        .wait_feedback(secs, "CallDisconnect", |p| {
+            assert!(
+                p.pointer("/Event/CallSuccessful").is_none()
+                    && p.pointer("/Status/Call/0/Status") != Some(&json!("Connected")),
+                "the call connected: {p}"
+            );
+            p.pointer("/Event/CallDisconnect").is_some()
+        })
+        .await;
     let cause = ended["Event"]["CallDisconnect"].clone();
     eprintln!("ended after {:?}: {cause}", started.elapsed());
     cause

@@ -30,6 +30,8 @@ struct CallRecord {
     connected_at: Option<Millis>,
     encrypted: bool,
     ringing: bool,
+    /// Taken by `Conference AutoAnswer` rather than by `Call Accept`.
+    auto_answered: bool,
 }
 
 pub struct Calls {
@@ -324,6 +326,7 @@ impl Calls {
                     connected_at: None,
                     encrypted: false,
                     ringing: !outgoing,
+                    auto_answered: false,
                 },
             );
         let p = |leaf: &str| format!("Call {id} {leaf}");
@@ -389,7 +392,19 @@ impl Calls {
             let me = self.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(std::time::Duration::from_secs(delay.max(0) as u64)).await;
-                if me.record(id).is_some_and(|r| r.ringing) {
+                let ringing = match me
+                    .records
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_mut(&id)
+                {
+                    Some(r) if r.ringing => {
+                        r.auto_answered = true;
+                        true
+                    }
+                    _ => false,
+                };
+                if ringing {
                     log(me
                         .calls_status
                         .set(&format!("Call {id} AnswerState"), "Autoanswered"));
@@ -417,14 +432,8 @@ impl Calls {
         log(self.calls_status.update(|b| {
             b.set(&format!("Call {id} Status"), "Connected")?;
             b.set(&format!("Call {id} Encryption Type"), encryption)?;
-            if !record.outgoing {
-                let answered = self
-                    .bus
-                    .value(crate::xapi::Root::Status, &format!("Call {id} AnswerState"))
-                    .map(|v| v.to_string())
-                    .filter(|s| s == "Autoanswered")
-                    .unwrap_or_else(|| "Answered".into());
-                b.set(&format!("Call {id} AnswerState"), answered.as_str())?;
+            if !record.outgoing && !record.auto_answered {
+                b.set(&format!("Call {id} AnswerState"), "Answered")?;
             }
             Ok(())
         }));

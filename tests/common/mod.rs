@@ -219,6 +219,34 @@ impl Client {
         panic!("{path} is {last} after {secs} s");
     }
 
+    /// Subscribes to feedback on a path given as segments (`&["Event", "CallDisconnect"]`).
+    pub async fn subscribe(&mut self, path: &[&str]) {
+        self.ok(
+            "xFeedback/Subscribe",
+            json!({"Query": path, "NotifyCurrentValue": false}),
+        )
+        .await;
+    }
+
+    /// Feedback until one's params satisfy `found`, within `secs`; returns those params.
+    pub async fn wait_feedback(
+        &mut self,
+        secs: u64,
+        what: &str,
+        found: impl Fn(&Json) -> bool,
+    ) -> Json {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let fb = tokio::time::timeout(remaining, self.next_feedback())
+                .await
+                .unwrap_or_else(|_| panic!("no {what} within {secs} s"));
+            if found(&fb["params"]) {
+                return fb["params"].clone();
+            }
+        }
+    }
+
     /// The next feedback notification (from the backlog first).
     pub async fn next_feedback(&mut self) -> Json {
         if !self.feedback.is_empty() {

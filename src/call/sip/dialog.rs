@@ -30,7 +30,7 @@ impl Dialog {
             .into_iter()
             .next()
             .map(|c| c.uri)
-            .or_else(|| request_uri(invite))?;
+            .or_else(|| invite.request_uri().cloned())?;
         let mut route_set = response.record_routes();
         route_set.reverse();
         Some(Dialog {
@@ -153,12 +153,5 @@ impl Dialog {
         if let Some(contact) = message.contacts().into_iter().next() {
             self.remote_target = contact.uri;
         }
-    }
-}
-
-fn request_uri(request: &Message) -> Option<Uri> {
-    match &request.start {
-        super::message::StartLine::Request { uri, .. } => Some(uri.clone()),
-        _ => None,
     }
 }

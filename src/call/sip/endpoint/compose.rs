@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use super::config::Config;
-use crate::call::sip::message::{Message, NameAddr, Params, StartLine, Uri};
+use crate::call::sip::message::{Message, NameAddr, Params, Uri};
 use crate::call::sip::transaction::MAGIC_COOKIE;
 use crate::call::sip::transport::{Destination, Target, Transport};
 
@@ -164,14 +164,6 @@ pub fn target_for(uri: &Uri, default: Transport) -> Target {
         transport,
         destination,
         connection: None,
-    }
-}
-
-/// The Request-URI of a request.
-pub fn request_uri(request: &Message) -> Option<&Uri> {
-    match &request.start {
-        StartLine::Request { uri, .. } => Some(uri),
-        StartLine::Response { .. } => None,
     }
 }
 

@@ -151,7 +151,7 @@ impl Endpoint {
             return;
         };
         let (Some(uri), Some(target)) = (
-            compose::request_uri(&call.invite).cloned(),
+            call.invite.request_uri().cloned(),
             call.invite_target.clone(),
         ) else {
             return;
@@ -377,7 +377,9 @@ impl Endpoint {
         }
         call.auth_tries += 1;
         call.nonce_count += 1;
-        let uri = compose::request_uri(&call.invite)
+        let uri = call
+            .invite
+            .request_uri()
             .map(|u| u.to_string())
             .unwrap_or_default();
         let nc = call.nonce_count;

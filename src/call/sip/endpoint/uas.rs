@@ -26,7 +26,7 @@ impl Endpoint {
             let reply = compose::response(&invite, 486, "Busy Here", Some("busy"));
             return self.respond(now, key, reply);
         }
-        let wanted = compose::request_uri(&invite).and_then(|u| u.user.clone());
+        let wanted = invite.request_uri().and_then(|u| u.user.clone());
         if !self.config.accept_any_user && wanted.as_deref().is_some_and(|u| u != self.config.user)
         {
             let reply = compose::response(&invite, 404, "Not Found", Some("nf"));
@@ -117,7 +117,8 @@ impl Endpoint {
             return self.respond(now, key, reply);
         };
         let remote = invite.from().unwrap_or_else(|| dialog.remote.clone());
-        let request_uri = compose::request_uri(&invite)
+        let request_uri = invite
+            .request_uri()
             .map(|u| u.to_string())
             .unwrap_or_default();
         let (offer, local_sdp) = match late_offer {

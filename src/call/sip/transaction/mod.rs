@@ -298,11 +298,6 @@ impl<O: Clone> Transactions<O> {
         }
     }
 
-    /// The request of a live server transaction.
-    pub fn server_request(&self, key: &str) -> Option<&Message> {
-        self.servers.get(key).and_then(|tx| tx.request.as_ref())
-    }
-
     /// Where a server transaction's responses go.
     pub fn server_reply(&self, key: &str) -> Option<Target> {
         self.servers.get(key).map(|tx| tx.reply.clone())
@@ -352,12 +347,7 @@ impl<O: Clone> Transactions<O> {
         let Some(tx) = self.clients.get_mut(&due.key) else {
             return;
         };
-        let live = match due.kind {
-            TimerKind::Retransmit => tx.retransmit,
-            TimerKind::Timeout => tx.timeout,
-            TimerKind::Linger => tx.linger,
-        };
-        if live.map(|d| d.id) != Some(due.id) {
+        if !due.is_current(tx.retransmit, tx.timeout, tx.linger) {
             return;
         }
         match due.kind {
@@ -395,12 +385,7 @@ impl<O: Clone> Transactions<O> {
         let Some(tx) = self.servers.get_mut(&due.key) else {
             return;
         };
-        let live = match due.kind {
-            TimerKind::Retransmit => tx.retransmit,
-            TimerKind::Timeout => tx.timeout,
-            TimerKind::Linger => tx.linger,
-        };
-        if live.map(|d| d.id) != Some(due.id) {
+        if !due.is_current(tx.retransmit, tx.timeout, tx.linger) {
             return;
         }
         match due.kind {

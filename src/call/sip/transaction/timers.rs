@@ -67,6 +67,24 @@ pub struct Due {
     pub key: String,
 }
 
+impl Due {
+    /// Whether this entry is still its transaction's timer of that kind (not re-armed or
+    /// dropped since it was queued).
+    pub fn is_current(
+        &self,
+        retransmit: Option<Deadline>,
+        timeout: Option<Deadline>,
+        linger: Option<Deadline>,
+    ) -> bool {
+        let armed = match self.kind {
+            TimerKind::Retransmit => retransmit,
+            TimerKind::Timeout => timeout,
+            TimerKind::Linger => linger,
+        };
+        armed.map(|d| d.id) == Some(self.id)
+    }
+}
+
 impl TimerQueue {
     pub fn arm(&mut self, at: Instant, side: Side, kind: TimerKind, key: &str) -> Deadline {
         self.next_id += 1;
