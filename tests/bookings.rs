@@ -302,3 +302,80 @@ async fn recurring_bookings_list_their_next_occurrences_and_clear() {
     let list = run(bus, "Bookings List", json!({})).await.unwrap();
     assert_eq!(list["ResultInfo"]["TotalRows"], json!(0));
 }
+
+#[tokio::test]
+async fn a_declined_meeting_leaves_the_room_and_the_end_counts_down() {
+    let (device, _dir) = device();
+    let bus = &device.bus;
+    let (handle, mut rx) = bus.subscriber(Caller::system(), "test");
+    handle.subscribe(&p("Event Bookings")).unwrap();
+    import(bus, &zoom_invite("REQUEST", 0, T0)).await.unwrap();
+    let listed = || async { run(bus, "Bookings List", json!({})).await.unwrap() };
+    let decline = json!({"MeetingId": UID, "Type": "Decline", "Comment": "Room closed"});
+
+    // Without the room's own address there is nobody to answer as: an error, nothing changes.
+    let err = run(bus, "Bookings Respond", decline.clone())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("calendar address"), "{err}");
+    assert_eq!(listed().await["Booking"][0]["MeetingId"], UID);
+    let err = run(
+        bus,
+        "Bookings Respond",
+        json!({"MeetingId": "nobody", "Type": "Accept"}),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("No booking"), "{err}");
+
+    // With it, the REPLY comes back (no mail server or CalDAV set up to carry it) and the
+    // declined meeting leaves the list: no Join button, the room is free.
+    bus.set_config(
+        &Caller::system(),
+        &p("Configuration NetworkServices SMTP From"),
+        &json!("Room1@example.com"),
+    )
+    .unwrap();
+    let answer = run(bus, "Bookings Respond", decline).await.unwrap();
+    assert_eq!(answer["Response"], "Declined");
+    assert_eq!(answer["Delivery"]["Mail"], "Off");
+    assert_eq!(answer["Delivery"]["CalDAV"], "NotFromCalDAV");
+    let reply = roomd::calendar::ics::parse(answer["Reply"].as_str().unwrap());
+    let calendar = &reply.calendars[0];
+    assert_eq!(calendar.method, Some(roomd::calendar::ics::Method::Reply));
+    let event = &calendar.events[0];
+    assert_eq!(event.uid, UID);
+    assert_eq!(event.attendees.len(), 1);
+    assert_eq!(event.attendees[0].email(), "room1@example.com");
+    assert_eq!(event.attendees[0].partstat.as_deref(), Some("DECLINED"));
+    assert_eq!(
+        event.component.property("COMMENT").unwrap().text(),
+        "Room closed"
+    );
+    assert_eq!(event.organizer.as_ref().unwrap().email(), "ada@example.com");
+    assert_eq!(listed().await["Booking"], Json::Null);
+    settle().await;
+    assert_eq!(status(bus, "Bookings Availability Status"), json!("Free"));
+
+    // The organizer moves the meeting (a newer SEQUENCE): it asks again, and is listed again.
+    import(bus, &zoom_invite("REQUEST", 1, T0 + 1000))
+        .await
+        .unwrap();
+    assert_eq!(listed().await["Booking"][0]["MeetingId"], UID);
+
+    // Five minutes before the end the countdown starts; a clock that jumps hears only the
+    // latest moment, not every minute it skipped.
+    advance_to(bus, START + 10_000).await;
+    drain(&mut rx);
+    advance_to(bus, END - 300_000).await;
+    let heard = drain(&mut rx);
+    assert_eq!(names(&heard), ["TimeRemaining"]);
+    assert_eq!(heard[0].1["Seconds"], json!(300));
+    assert_eq!(heard[0].1["MeetingId"], UID);
+    advance_to(bus, END - 60_000).await;
+    let heard = drain(&mut rx);
+    assert_eq!(names(&heard), ["TimeRemaining"]);
+    assert_eq!(heard[0].1["Seconds"], json!(60));
+    advance_to(bus, END + 1_000).await;
+    assert_eq!(names(&drain(&mut rx)), ["End"]);
+}

@@ -11,5 +11,7 @@
 //! Bookings, CalDAV and replies build on these two.
 
 pub mod bookings;
+pub mod caldav;
 pub mod dialinfo;
 pub mod ics;
+pub mod imip;

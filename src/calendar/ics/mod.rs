@@ -35,12 +35,14 @@ mod lines;
 mod people;
 mod property;
 mod recur;
+mod reply;
 mod time;
 mod tzid;
 mod value;
 mod vtimezone;
 mod warning;
 mod windows_zones;
+mod write;
 mod zone;
 
 pub use calendar::{Calendar, Instance};
@@ -51,11 +53,13 @@ pub use lines::MAX_LINE;
 pub use people::{Person, normalize_address};
 pub use property::{Param, Property, unescape_text};
 pub use recur::{MAX_OCCURRENCES, MAX_STEPS, Recurrence};
+pub use reply::{PartStat, Responder, reply, with_partstat};
 pub use time::Time;
 pub use tzid::resolve_name;
 pub use value::{DateValue, Duration};
 pub use warning::{MAX_WARNINGS, Warning};
 pub use windows_zones::{WINDOWS_ZONES, iana_for as windows_zone_to_iana};
+pub use write::{escape_text, write_component, write_property};
 pub use zone::{Zone, ZoneSource};
 
 use component::TreeBuilder;
