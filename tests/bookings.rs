@@ -379,3 +379,81 @@ async fn a_declined_meeting_leaves_the_room_and_the_end_counts_down() {
     advance_to(bus, END + 1_000).await;
     assert_eq!(names(&drain(&mut rx)), ["End"]);
 }
+
+#[tokio::test]
+async fn the_room_can_be_booked_from_the_device() {
+    let (device, _dir) = device();
+    let bus = &device.bus;
+    let now = bus.clock().now();
+
+    let booked = run(
+        bus,
+        "Bookings Book",
+        json!({"Title": "Stand-up", "Duration": 15, "Number": "standup@video.example.com",
+               "Protocol": "SIP", "OrganizerName": "Ada Lovelace",
+               "OrganizerEmail": "ada@example.com"}),
+    )
+    .await
+    .unwrap();
+    let booking = &booked["Booking"];
+    assert_eq!(booking["Title"], "Stand-up");
+    assert_eq!(
+        booking["Time"]["StartTime"],
+        roomd::clock::iso8601(now).as_str()
+    );
+    assert_eq!(
+        booking["Time"]["EndTime"],
+        roomd::clock::iso8601(now + 15 * 60_000).as_str()
+    );
+    assert_eq!(booking["Organizer"]["Email"], "ada@example.com");
+    let call = &booking["DialInfo"]["Calls"]["Call"][0];
+    assert_eq!(call["Number"], "standup@video.example.com");
+    assert_eq!(call["Protocol"], "SIP");
+    settle().await;
+    assert_eq!(
+        status(bus, "Bookings Availability Status"),
+        json!("BookedUntil")
+    );
+    let listed = run(bus, "Bookings List", json!({})).await.unwrap();
+    assert_eq!(listed["Booking"][0]["MeetingId"], booking["MeetingId"]);
+
+    // An overlapping slot is refused, naming the booking in the way; nothing is added.
+    let later = roomd::clock::iso8601(now + 10 * 60_000);
+    let err = run(bus, "Bookings Book", json!({"StartTime": later}))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already booked"), "{err}");
+    assert!(err.to_string().contains("Stand-up"), "{err}");
+    // Bad times are clear errors.
+    let err = run(
+        bus,
+        "Bookings Book",
+        json!({"StartTime": "tomorrow at ten"}),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("is not a time"), "{err}");
+    let past = roomd::clock::iso8601(now - 3_600_000);
+    let err = run(
+        bus,
+        "Bookings Book",
+        json!({"StartTime": past, "Duration": 30}),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("has passed"), "{err}");
+    let listed = run(bus, "Bookings List", json!({})).await.unwrap();
+    assert_eq!(listed["ResultInfo"]["TotalRows"], json!(1));
+
+    // Right after it, the room is free to book again.
+    let after = roomd::clock::iso8601(now + 15 * 60_000);
+    run(
+        bus,
+        "Bookings Book",
+        json!({"StartTime": after, "Title": "Next"}),
+    )
+    .await
+    .unwrap();
+    let listed = run(bus, "Bookings List", json!({})).await.unwrap();
+    assert_eq!(listed["ResultInfo"]["TotalRows"], json!(2));
+}

@@ -45,7 +45,11 @@ fn version(e: &Event) -> String {
 
 impl Bookings {
     pub(super) fn import(&self, inv: &Invocation) -> Result<Map<String, Json>, XapiError> {
-        let body = inv.body.as_deref().unwrap_or_default();
+        self.import_text(inv.body.as_deref().unwrap_or_default())
+    }
+
+    /// Applies every iCalendar object in `body`; what changed, and what was skipped and why.
+    pub(super) fn import_text(&self, body: &str) -> Result<Map<String, Json>, XapiError> {
         let parsed = ics::parse(body);
         if parsed.events().next().is_none() {
             let why = parsed

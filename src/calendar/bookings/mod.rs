@@ -109,6 +109,7 @@ struct Bookings {
     caldav: caldav_sync::CalDavClient,
 }
 
+mod book;
 mod caldav_sync;
 mod import;
 mod occurrence;
@@ -214,6 +215,8 @@ pub fn install(bus: &Arc<Bus>, data_dir: &Path) {
         s.clear()?;
         Ok(Map::new())
     });
+    let s = service.clone();
+    bus.handle_sync("Bookings Book", move |inv| s.book(&inv));
     let s = service.clone();
     bus.handle("Bookings CalDAV Sync", move |_| {
         let s = s.clone();
