@@ -104,24 +104,54 @@ fn roomd_ns(suite: Suite, payload: usize, n: u64) -> (f64, f64) {
     )
 }
 
-fn side_by_side() {
-    const N: u64 = 200_000;
-    let mut lib = harness::Libsrtp::start()
-        .map_err(|e| eprintln!("libsrtp column skipped: {e}"))
-        .ok();
-    let version = lib
-        .as_mut()
-        .and_then(|l| l.version().ok())
-        .unwrap_or_else(|| "libsrtp unavailable".into());
-    let backend = std::process::Command::new("sh")
+/// The crypto library the system's libsrtp is linked with (Debian's uses NSS).
+fn system_backend() -> String {
+    std::process::Command::new("sh")
         .args(["-c", "ldd $(ldconfig -p | awk '/libsrtp2.so/{print $NF; exit}') 2>/dev/null | grep -oE 'lib(nss3|crypto|mbedcrypto)[^ ]*' | head -1"])
         .output()
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "built-in crypto".into());
+        .unwrap_or_else(|| "built-in crypto".into())
+}
+
+/// Side by side against each libsrtp there is: the system's, and the OpenSSL build that
+/// `scripts/libsrtp-openssl` leaves in `$LIBSRTP_OPENSSL` (scripts/bench sets it).
+fn side_by_side() {
+    let system = harness::Libsrtp::start().map(|l| (l, system_backend()));
+    compare("system libsrtp", system);
+    match std::env::var_os("LIBSRTP_OPENSSL") {
+        Some(prefix) => {
+            let built =
+                harness::Libsrtp::start_with(Some(std::path::Path::new(&prefix))).map(|l| {
+                    (
+                        l,
+                        "OpenSSL (built from Debian's source package)".to_string(),
+                    )
+                });
+            compare("libsrtp + OpenSSL", built);
+        }
+        None => {
+            eprintln!("libsrtp + OpenSSL skipped: set LIBSRTP_OPENSSL (scripts/bench builds it)")
+        }
+    }
+}
+
+fn compare(label: &str, lib: Result<(harness::Libsrtp, String), String>) {
+    const N: u64 = 200_000;
+    let (mut lib, backend) = match lib {
+        Ok((l, b)) => (Some(l), b),
+        Err(e) => {
+            eprintln!("{label} column skipped: {e}");
+            (None, String::new())
+        }
+    };
+    let version = lib
+        .as_mut()
+        .and_then(|l| l.version().ok())
+        .unwrap_or_else(|| "libsrtp unavailable".into());
     println!(
-        "\nSRTP ns/packet (12-byte header + payload), {N} packets each; libsrtp = {version} linked with {backend}"
+        "\nSRTP ns/packet (12-byte header + payload), {N} packets each; {label} = {version} linked with {backend}"
     );
     println!(
         "{:<24} {:>7} | {:>14} {:>14} | {:>14} {:>14}",

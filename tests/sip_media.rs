@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::Roomd;
 use common::peers::{Account, Baresip};
 use roomd::call::media::audio::{Wav, dominant_frequency};
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 async fn start_baresip(tone_hz: u32, auto_answer: bool) -> Baresip {
     tokio::task::spawn_blocking(move || {
@@ -73,8 +73,16 @@ async fn baresip_calls_roomd_and_the_tones_cross_encrypted() {
     })
     .await
     .unwrap();
-    // Six seconds of audio each way.
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    // Six seconds of audio each way, with no SRTP authentication failure after the first
+    // second (the count is a roomd extension of MediaChannels).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let failures = |v: &Json| v["Netstat"]["SrtpAuthFailures"].as_i64();
+    let early = c
+        .wait_until("Status MediaChannels Call 1 Channel 1", 5, |v| {
+            failures(v).is_some()
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
     let channel = c
         .wait_until("Status MediaChannels Call 1 Channel 1", 5, |v| {
             v["Netstat"]["Packets"].as_i64().unwrap_or(0) > 200
@@ -82,6 +90,22 @@ async fn baresip_calls_roomd_and_the_tones_cross_encrypted() {
         .await;
     assert_eq!(channel["Encryption"], "On", "{channel}");
     assert_eq!(channel["Direction"], "Incoming");
+    assert_eq!(
+        failures(&channel),
+        failures(&early),
+        "{early} then {channel}"
+    );
+    assert!(channel["Netstat"]["Bytes"].as_i64().unwrap_or(0) > 200 * 160);
+    // baresip's reports echo our sender reports: the round-trip time on loopback.
+    let outgoing = c
+        .wait_until("Status MediaChannels Call 1 Channel 2", 10, |v| {
+            v["Netstat"]["RoundTripTime"].is_i64()
+        })
+        .await;
+    assert!(
+        outgoing["Netstat"]["RoundTripTime"].as_i64().unwrap() < 200,
+        "{outgoing}"
+    );
 
     // baresip sends a digit in the media; roomd reports it.
     let mut bob = tokio::task::spawn_blocking(move || {

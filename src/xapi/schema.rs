@@ -28,6 +28,7 @@ const EXTENSIONS: &[(&str, &str)] = &[
         "bookings",
         include_str!("../../schema/extensions/bookings.json"),
     ),
+    ("media", include_str!("../../schema/extensions/media.json")),
 ];
 
 /// A step of a resolved path: names in the schema's casing, and indices.

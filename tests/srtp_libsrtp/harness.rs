@@ -19,17 +19,28 @@ pub struct Libsrtp {
 }
 
 impl Libsrtp {
-    /// Compiles harness.c in a temporary directory and starts it.
+    /// Compiles harness.c against the system's libsrtp in a temporary directory and starts it.
     pub fn start() -> Result<Libsrtp, String> {
+        Libsrtp::start_with(None)
+    }
+
+    /// Like [`Libsrtp::start`], but against the libsrtp installed under `prefix` (its
+    /// `include/` and static `lib/libsrtp2.a`, built with OpenSSL by `scripts/libsrtp-openssl`).
+    pub fn start_with(prefix: Option<&std::path::Path>) -> Result<Libsrtp, String> {
         let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
         let src = dir.path().join("harness.c");
         let exe = dir.path().join("harness");
         std::fs::write(&src, SOURCE).map_err(|e| format!("writing harness.c: {e}"))?;
-        let out = Command::new("cc")
-            .args(["-O2", "-o"])
-            .arg(&exe)
-            .arg(&src)
-            .arg("-lsrtp2")
+        let mut cc = Command::new("cc");
+        cc.args(["-O2", "-o"]).arg(&exe).arg(&src);
+        match prefix {
+            Some(prefix) => cc
+                .arg(format!("-I{}", prefix.join("include").display()))
+                .arg(prefix.join("lib/libsrtp2.a"))
+                .arg("-lcrypto"),
+            None => cc.arg("-lsrtp2"),
+        };
+        let out = cc
             .output()
             .map_err(|e| format!("cannot run `cc` ({e}); install {NEEDS}"))?;
         if !out.status.success() {

@@ -8,6 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::audio::Source;
 use super::ports::Pool;
+use super::rtp::ntp_from_system_time;
 use super::runner::{self, MediaCommand, MediaEvent};
 use super::session::AudioSession;
 use crate::call::sdp::{Negotiated, NegotiatedStream, StreamKind};
@@ -81,6 +82,7 @@ impl Manager {
             self.settings.source(),
             u32::from_be_bytes(ssrc),
             std::time::Instant::now(),
+            ntp_from_system_time(std::time::SystemTime::now()),
         ) {
             Ok(s) => s,
             Err(e) => {

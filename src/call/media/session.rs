@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use super::audio::{self, CodecName, Decoder, Encoder, Source};
 use super::rtp::{
-    DtmfReceiver, DtmfSender, JitterBuffer, Playout, ReceiverStats, RtcpPacket, RtpHeader,
-    RtpPacket, is_rtcp, parse_compound, write_compound,
+    DtmfReceiver, DtmfSender, JitterBuffer, Playout, ReceiverStats, ReportBlock, RtcpPacket,
+    RtpHeader, RtpPacket, SenderStats, is_rtcp, ntp_middle32, parse_compound, round_trip,
+    write_compound,
 };
 use super::srtp::{Context, Suite};
 use crate::call::sdp::NegotiatedStream;
@@ -37,8 +38,13 @@ pub struct AudioStats {
     pub packets_received: u64,
     pub packets_lost: i64,
     pub jitter_ms: f64,
+    /// Payload octets, both ways.
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
     /// Packets that failed SRTP authentication (counted, then dropped).
     pub auth_failures: u64,
+    /// From the far end's reports about our stream (RFC 3550 §6.4.1), once it sent one.
+    pub round_trip_ms: Option<u64>,
 }
 
 pub struct AudioSession {
@@ -59,6 +65,9 @@ pub struct AudioSession {
     srtp_in: Option<Context>,
     jitter: JitterBuffer,
     stats: ReceiverStats,
+    sender: SenderStats,
+    /// The wall clock as a 64-bit NTP time at an instant, for sender reports and RTT.
+    ntp_origin: (Instant, u64),
     remote_ssrc: Option<u32>,
     dtmf_out: Option<DtmfSender>,
     dtmf_in: DtmfReceiver,
@@ -80,6 +89,7 @@ impl AudioSession {
         source: Source,
         ssrc: u32,
         now: Instant,
+        ntp_now: u64,
     ) -> Result<AudioSession, String> {
         let remote = stream.remote.ok_or("the audio line is disabled")?;
         let codec_desc = stream.codec.as_ref().ok_or("no audio codec was agreed")?;
@@ -133,6 +143,8 @@ impl AudioSession {
             srtp_in,
             jitter: JitterBuffer::new(20, clock_rate),
             stats: ReceiverStats::new(clock_rate),
+            sender: SenderStats::new(clock_rate),
+            ntp_origin: (now, ntp_now),
             remote_ssrc: None,
             dtmf_out: stream
                 .dtmf_payload_type
@@ -204,7 +216,7 @@ impl AudioSession {
     /// Everything due at `now`: audio or DTMF packets, RTCP, and a frame of playout.
     pub fn poll_transmit(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
         while self.next_frame <= now {
-            self.send_frame(out);
+            self.send_frame(now, out);
             self.play_frame(now);
             self.next_frame += FRAME;
         }
@@ -214,7 +226,14 @@ impl AudioSession {
         }
     }
 
-    fn send_frame(&mut self, out: &mut Vec<Outgoing>) {
+    /// The wall clock at `now`, as a 64-bit NTP time.
+    fn ntp(&self, now: Instant) -> u64 {
+        let since = now.saturating_duration_since(self.ntp_origin.0);
+        let frac = (u64::from(since.subsec_nanos()) << 32) / 1_000_000_000;
+        self.ntp_origin.1 + (since.as_secs() << 32) + frac
+    }
+
+    fn send_frame(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
         let ticks = self.frame_ticks();
         let mut payload = Vec::with_capacity(200);
         let mut header = RtpHeader {
@@ -261,6 +280,8 @@ impl AudioSession {
             return;
         }
         self.counters.packets_sent += 1;
+        self.counters.bytes_sent += payload.len() as u64;
+        self.sender.on_sent(now, header.timestamp, payload.len());
         out.push(Outgoing {
             to: self.remote,
             rtcp: false,
@@ -289,10 +310,18 @@ impl AudioSession {
             .map(|ssrc| self.stats.report_block(ssrc, now))
             .into_iter()
             .collect();
-        packets.push(RtcpPacket::ReceiverReport(super::rtp::ReceiverReport {
-            ssrc: self.ssrc,
-            blocks,
-        }));
+        // A sender reports with an SR, whose NTP time the far end echoes back for the RTT.
+        let report = match self
+            .sender
+            .sender_report(self.ssrc, now, self.ntp(now), blocks.clone())
+        {
+            Some(sr) => RtcpPacket::SenderReport(sr),
+            None => RtcpPacket::ReceiverReport(super::rtp::ReceiverReport {
+                ssrc: self.ssrc,
+                blocks,
+            }),
+        };
+        packets.push(report);
         packets.push(RtcpPacket::Sdes(vec![(
             self.ssrc,
             format!("roomd-{:08x}", self.ssrc),
@@ -322,8 +351,13 @@ impl AudioSession {
             }
             if let Ok(packets) = parse_compound(&bytes) {
                 for p in packets {
-                    if let RtcpPacket::SenderReport(sr) = p {
-                        self.stats.on_sender_report(sr.ntp_timestamp, now);
+                    match p {
+                        RtcpPacket::SenderReport(sr) => {
+                            self.stats.on_sender_report(sr.ntp_timestamp, now);
+                            self.on_report_blocks(&sr.blocks, now);
+                        }
+                        RtcpPacket::ReceiverReport(rr) => self.on_report_blocks(&rr.blocks, now),
+                        _ => {}
                     }
                 }
             }
@@ -341,6 +375,7 @@ impl AudioSession {
         let header = &packet.header;
         self.remote_ssrc = Some(header.ssrc);
         self.counters.packets_received += 1;
+        self.counters.bytes_received += packet.payload.len() as u64;
         self.stats.on_packet(now, header.sequence, header.timestamp);
         if Some(header.payload_type) == self.dtmf_payload_type {
             if let Some(digit) = self.dtmf_in.on_packet(header.timestamp, packet.payload) {
@@ -351,6 +386,16 @@ impl AudioSession {
         if header.payload_type == self.payload_type {
             self.jitter
                 .push(now, header.sequence, header.timestamp, packet.payload);
+        }
+    }
+
+    /// The far end's report about our stream gives the round-trip time.
+    fn on_report_blocks(&mut self, blocks: &[ReportBlock], now: Instant) {
+        let arrival = ntp_middle32(self.ntp(now));
+        for block in blocks.iter().filter(|b| b.ssrc == self.ssrc) {
+            if let Some(rtt) = round_trip(block, arrival) {
+                self.counters.round_trip_ms = Some(rtt.as_millis() as u64);
+            }
         }
     }
 

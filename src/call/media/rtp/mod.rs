@@ -32,4 +32,4 @@ pub use packet::{RtpError, RtpHeader, RtpPacket, is_rtcp};
 pub use rtcp::{
     ReceiverReport, ReportBlock, RtcpPacket, SenderReport, parse_compound, write_compound,
 };
-pub use stats::{ReceiverStats, SenderStats, round_trip};
+pub use stats::{ReceiverStats, SenderStats, ntp_from_system_time, ntp_middle32, round_trip};
