@@ -66,10 +66,16 @@ pub const VIDEO_RTCP_FB: [&str; 3] = ["nack", "nack pli", "ccm fir"];
 const OUR_PROFILE_LEVEL_ID: &str = "42e01f";
 const OUR_H264_LEVEL: u8 = 0x1f;
 
-/// The audio codecs we offer, best first: the ones the media engine encodes (Opus waits
-/// for its binding; offering it would agree on a codec no one can speak).
+/// The audio codecs we offer, best first: the ones the media engine encodes.
 pub fn audio_offer() -> Vec<Codec> {
     vec![
+        Codec::new(
+            OPUS_PT,
+            "opus",
+            48000,
+            Some(2),
+            Some("useinbandfec=1;stereo=0"),
+        ),
         Codec::new(9, "G722", 8000, None, None),
         Codec::new(0, "PCMU", 8000, None, None),
         Codec::new(8, "PCMA", 8000, None, None),

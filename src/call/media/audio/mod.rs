@@ -10,6 +10,7 @@ mod detect;
 mod g711;
 mod g722;
 mod g722_tables;
+mod opus;
 mod resample;
 mod tone;
 mod wav;
@@ -20,6 +21,7 @@ mod tests;
 pub use detect::{dominant_frequency, tone_power};
 pub use g711::{G711Decoder, G711Encoder, Law, alaw_decode, alaw_encode, ulaw_decode, ulaw_encode};
 pub use g722::{G722Decoder, G722Encoder};
+pub use opus::{OPUS_RATE, OpusDecoder, OpusEncoder};
 pub use resample::resample;
 pub use tone::{Source, Tone};
 pub use wav::{Wav, WavRecorder};
@@ -53,6 +55,8 @@ pub enum CodecName {
     Pcma,
     /// G.722 at 64 kbit/s.
     G722,
+    /// Opus, 48 kHz mono.
+    Opus,
 }
 
 impl CodecName {
@@ -62,6 +66,7 @@ impl CodecName {
             CodecName::Pcmu => 0,
             CodecName::Pcma => 8,
             CodecName::G722 => 9,
+            CodecName::Opus => crate::call::sdp::OPUS_PT,
         }
     }
 
@@ -71,18 +76,23 @@ impl CodecName {
             CodecName::Pcmu => "PCMU",
             CodecName::Pcma => "PCMA",
             CodecName::G722 => "G722",
+            CodecName::Opus => "opus",
         }
     }
 
     /// RTP timestamp clock: 8000 for all three (RFC 3551 keeps G.722 at 8000 by mistake).
     pub fn rtp_clock(self) -> u32 {
-        8000
+        match self {
+            CodecName::Opus => OPUS_RATE,
+            _ => 8000,
+        }
     }
 
     /// PCM sample rate of the codec.
     pub fn sample_rate(self) -> u32 {
         match self {
             CodecName::G722 => 16000,
+            CodecName::Opus => OPUS_RATE,
             _ => 8000,
         }
     }
@@ -99,6 +109,7 @@ pub fn encoder(c: CodecName) -> Box<dyn Encoder> {
         CodecName::Pcmu => Box::new(G711Encoder::new(Law::Ulaw)),
         CodecName::Pcma => Box::new(G711Encoder::new(Law::Alaw)),
         CodecName::G722 => Box::new(G722Encoder::new()),
+        CodecName::Opus => Box::new(OpusEncoder::new()),
     }
 }
 
@@ -108,14 +119,20 @@ pub fn decoder(c: CodecName) -> Box<dyn Decoder> {
         CodecName::Pcmu => Box::new(G711Decoder::new(Law::Ulaw)),
         CodecName::Pcma => Box::new(G711Decoder::new(Law::Alaw)),
         CodecName::G722 => Box::new(G722Decoder::new()),
+        CodecName::Opus => Box::new(OpusDecoder::new()),
     }
 }
 
 /// Maps an `a=rtpmap` encoding name and clock rate to a codec (name is case-insensitive).
 pub fn codec_from_rtpmap(name: &str, clock: u32) -> Option<CodecName> {
-    let c = [CodecName::Pcmu, CodecName::Pcma, CodecName::G722]
-        .into_iter()
-        .find(|c| c.rtpmap_name().eq_ignore_ascii_case(name))?;
+    let c = [
+        CodecName::Pcmu,
+        CodecName::Pcma,
+        CodecName::G722,
+        CodecName::Opus,
+    ]
+    .into_iter()
+    .find(|c| c.rtpmap_name().eq_ignore_ascii_case(name))?;
     (clock == c.rtp_clock()).then_some(c)
 }
 

@@ -72,7 +72,8 @@ fn rtpmap_and_factories() {
     assert_eq!(codec_from_rtpmap("pcma", 8000), Some(CodecName::Pcma));
     assert_eq!(codec_from_rtpmap("G722", 8000), Some(CodecName::G722));
     assert_eq!(codec_from_rtpmap("G722", 16000), None);
-    assert_eq!(codec_from_rtpmap("opus", 48000), None);
+    assert_eq!(codec_from_rtpmap("opus", 48000), Some(CodecName::Opus));
+    assert_eq!(codec_from_rtpmap("opus", 8000), None);
     for c in [CodecName::Pcmu, CodecName::Pcma, CodecName::G722] {
         let e = encoder(c);
         let d = decoder(c);
@@ -84,6 +85,34 @@ fn rtpmap_and_factories() {
         assert_eq!(codec_from_rtpmap(c.rtpmap_name(), c.rtp_clock()), Some(c));
     }
     assert_eq!(CodecName::G722.payload_type(), 9);
+    let opus = encoder(CodecName::Opus);
+    assert_eq!(opus.frame_samples(), 960);
+    assert_eq!(CodecName::Opus.rtp_ticks(opus.frame_samples()), 960);
+}
+
+#[test]
+fn opus_carries_a_tone_and_conceals_a_loss() {
+    let (mut e, mut d) = (encoder(CodecName::Opus), decoder(CodecName::Opus));
+    let mut src = Source::Tone(Tone::new(1000.0, 48000, 8000));
+    let mut decoded = Vec::new();
+    for i in 0..50 {
+        let mut pcm = Vec::new();
+        src.next_frame(48000, 960, &mut pcm);
+        let mut payload = Vec::new();
+        e.encode(&pcm, &mut payload);
+        assert!((2..400).contains(&payload.len()), "{} bytes", payload.len());
+        if i == 30 {
+            d.conceal(&mut decoded);
+        } else {
+            d.decode(&payload, &mut decoded);
+        }
+    }
+    assert_eq!(decoded.len(), 48000);
+    // Past the encoder's start-up, the tone comes through.
+    assert_freq(&decoded[9600..], 48000, 1000.0);
+    let mut junk = Vec::new();
+    d.decode(&[0xff, 0x03, 0x00], &mut junk);
+    assert!(!junk.is_empty(), "a bad packet still plays (as silence)");
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn device_to_device_srtp_call() {
     let codec = audio.codec.as_ref().unwrap();
     assert_eq!(
         (codec.payload_type, codec.name.as_str(), codec.channels),
-        (9, "G722", None)
+        (96, "opus", Some(2))
     );
     assert_eq!(audio.dtmf_payload_type, Some(101));
     assert_eq!(audio.remote.unwrap().to_string(), "192.0.2.20:40000");
@@ -76,7 +76,7 @@ fn best_effort_offer_to_plain_peer() {
             .as_ref()
             .unwrap()
             .name,
-        "G722"
+        "opus"
     );
 }
 

@@ -153,9 +153,9 @@ fn answers_baresip_srtp_with_the_first_codec_we_speak() {
     assert_eq!(sd.media.len(), 1);
     let m = &sd.media[0];
     assert_eq!((m.port, m.protocol.as_str()), (40000, "RTP/SAVP"));
-    // baresip lists Opus first; the media engine has no Opus yet, so G.722 it is.
-    assert_eq!(m.formats, ["9", "101"]);
-    assert_eq!(m.rtpmap(9).unwrap().to_string(), "9 G722/8000");
+    // baresip lists Opus first, and we speak it.
+    assert_eq!(m.formats, ["96", "101"]);
+    assert_eq!(m.rtpmap(96).unwrap().to_string(), "96 opus/48000/2");
     assert_eq!(m.fmtp(101), Some("0-15"));
     assert!(m.rtcp_mux());
     assert_eq!(m.direction(), Some(Direction::SendRecv));
@@ -164,9 +164,8 @@ fn answers_baresip_srtp_with_the_first_codec_we_speak() {
     let codec = audio.codec.as_ref().unwrap();
     assert_eq!(
         (codec.name.as_str(), codec.clock_rate, codec.channels),
-        ("G722", 8000, None)
+        ("opus", 48000, Some(2))
     );
-    assert_eq!(codec.fmtp, None);
     assert_eq!(audio.dtmf_payload_type, Some(101));
     assert!(audio.rtcp_mux);
     assert_eq!(audio.remote, addr("127.0.0.1:6080"));
@@ -325,7 +324,12 @@ fn telephone_event_follows_the_chosen_clock() {
                 m=audio 5004 RTP/AVP 111 0 101 102\r\na=rtpmap:111 opus/48000/2\r\n\
                 a=rtpmap:101 telephone-event/8000\r\na=rtpmap:102 telephone-event/48000\r\n";
     let (sd, neg) = answer(text, Encryption::Off).unwrap();
-    // PCMU (8 kHz) is chosen, so the 8 kHz telephone-event goes with it, not the 48 kHz one.
+    // Opus (48 kHz) is chosen, so the 48 kHz telephone-event goes with it.
+    assert_eq!(sd.media[0].formats, ["111", "102"]);
+    assert_eq!(neg.streams[0].dtmf_payload_type, Some(102));
+    // With PCMU (8 kHz) first, the 8 kHz one goes with it, not the 48 kHz one.
+    let text = text.replace("RTP/AVP 111 0", "RTP/AVP 0 111");
+    let (sd, neg) = answer(&text, Encryption::Off).unwrap();
     assert_eq!(sd.media[0].formats, ["0", "101"]);
     assert_eq!(
         sd.media[0].rtpmap(101).unwrap().to_string(),

@@ -23,7 +23,9 @@ s=-\r\n\
 c=IN IP4 192.0.2.10\r\n\
 b=AS:2048\r\n\
 t=0 0\r\n\
-m=audio 40000 RTP/AVP 9 0 8 101\r\n\
+m=audio 40000 RTP/AVP 96 9 0 8 101\r\n\
+a=rtpmap:96 opus/48000/2\r\n\
+a=fmtp:96 useinbandfec=1;stereo=0\r\n\
 a=rtpmap:9 G722/8000\r\n\
 a=rtpmap:0 PCMU/8000\r\n\
 a=rtpmap:8 PCMA/8000\r\n\
@@ -56,7 +58,7 @@ fn required_offer_has_savp_and_three_suites_per_line() {
     assert_eq!(
         heads,
         [
-            "m=audio 40000 RTP/SAVP 9 0 8 101",
+            "m=audio 40000 RTP/SAVP 96 9 0 8 101",
             "m=video 40002 RTP/SAVP 97",
             "m=video 40004 RTP/SAVP 97",
             "m=application 40006 TCP/BFCP *",
