@@ -6,6 +6,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod software_upgrade;
 mod support;
 
 use std::path::Path;
@@ -195,16 +196,8 @@ fn hostile_images_are_refused_with_the_reason() {
         args.extend(extra);
         args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
     };
-    let refused = |args: Vec<String>| {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        firmware_refuses(&args)
-    };
-    firmware_ok(
-        &verify(&image, &[])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let refused = |args: Vec<String>| firmware_refuses(&args);
+    firmware_ok(&verify(&image, &[]));
 
     // Signed by someone else.
     let other = dir.path().join("other-key");
@@ -218,7 +211,7 @@ fn hostile_images_are_refused_with_the_reason() {
     );
 
     let original = members(&image);
-    let variant = |name: &str, change: &dyn Fn(&mut Vec<(String, Vec<u8>)>)| {
+    let variant = |name: &str, change: &dyn Fn(&mut Members)| {
         let mut m = original.clone();
         change(&mut m);
         let path = dir.path().join(name);
@@ -300,12 +293,7 @@ fn hostile_images_are_refused_with_the_reason() {
         refused(verify(&old, &["--running", "0.1.0"])),
         "roomd firmware: version 0.0.9 is older than the running 0.1.0 (use --force to downgrade)"
     );
-    firmware_ok(
-        &verify(&old, &["--running", "0.1.0", "--force"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    firmware_ok(&verify(&old, &["--running", "0.1.0", "--force"]));
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! What the firmware tests share: the test key, images built with the real `roomd firmware`
 //! command, hand-made hostile images, and the boot launcher as a process.
 
+use std::ffi::OsStr;
+use std::fmt::Debug;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -11,8 +13,11 @@ pub const ROOMD: &str = env!("CARGO_BIN_EXE_roomd");
 pub const KEY: &str = "tests/fixtures/firmware/TEST-ONLY-signing-key.pem";
 pub const PUBLIC_KEY: &str = "tests/fixtures/firmware/TEST-ONLY-signing-key.pub.pem";
 
+/// The members of an image: (name, contents), in order.
+pub type Members = Vec<(String, Vec<u8>)>;
+
 /// `roomd firmware <args>`.
-pub fn firmware(args: &[&str]) -> Output {
+pub fn firmware<A: AsRef<OsStr> + Debug>(args: &[A]) -> Output {
     Command::new(ROOMD)
         .arg("firmware")
         .args(args)
@@ -22,7 +27,7 @@ pub fn firmware(args: &[&str]) -> Output {
 }
 
 /// `roomd firmware <args>`, which must succeed; its stdout.
-pub fn firmware_ok(args: &[&str]) -> String {
+pub fn firmware_ok<A: AsRef<OsStr> + Debug>(args: &[A]) -> String {
     let out = firmware(args);
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
@@ -34,7 +39,7 @@ pub fn firmware_ok(args: &[&str]) -> String {
 }
 
 /// `roomd firmware <args>`, which must fail; its message.
-pub fn firmware_refuses(args: &[&str]) -> String {
+pub fn firmware_refuses<A: AsRef<OsStr> + Debug>(args: &[A]) -> String {
     let out = firmware(args);
     assert_eq!(
         out.status.code(),
@@ -91,7 +96,7 @@ pub fn status(root: &Path) -> String {
 }
 
 /// The raw members of an image, in order.
-pub fn members(image: &Path) -> Vec<(String, Vec<u8>)> {
+pub fn members(image: &Path) -> Members {
     let mut archive = tar::Archive::new(std::fs::File::open(image).unwrap());
     archive
         .entries()
@@ -107,7 +112,7 @@ pub fn members(image: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Writes members as a tar, names taken verbatim (even `../x`, which `tar` itself refuses).
-pub fn write_members(path: &Path, members: &[(String, Vec<u8>)]) {
+pub fn write_members(path: &Path, members: &Members) {
     let mut builder = tar::Builder::new(std::fs::File::create(path).unwrap());
     for (name, body) in members {
         let mut header = tar::Header::new_gnu();
