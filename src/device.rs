@@ -153,6 +153,10 @@ impl Device {
         let server = tokio::spawn(crate::remote::serve_http(listener, app, async {
             let _ = stop_rx.await;
         }));
+        tokio::spawn(crate::firmware::health::report_when_healthy(
+            self.macros.clone(),
+            self.board.macros_active.clone(),
+        ));
         let action = tokio::select! {
             a = self.boot.recv() => a.unwrap_or(BootAction::Shutdown),
             _ = tokio::signal::ctrl_c() => BootAction::Shutdown,

@@ -10,6 +10,7 @@ pub mod call;
 pub mod cli;
 pub mod clock;
 pub mod device;
+pub mod firmware;
 pub mod macro_runtime;
 pub mod remote;
 pub mod services;

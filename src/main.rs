@@ -31,6 +31,11 @@ enum Command {
         #[command(flatten)]
         target: TargetArgs,
     },
+    /// Build, check and install firmware images; boot from A/B slots.
+    Firmware {
+        #[command(subcommand)]
+        action: roomd::cli::firmware::Action,
+    },
     /// Run one macro (started by roomd itself; speaks JSON-RPC on stdin/stdout).
     #[command(hide = true)]
     MacroHost,
@@ -95,6 +100,12 @@ struct RunArgs {
     /// The admin password; without it, one is generated at first start and printed once.
     #[arg(long, env = "ROOMD_ADMIN_PASSWORD", hide_env_values = true)]
     admin_password: Option<String>,
+    /// The firmware slots root, for `SystemUnit SoftwareUpgrade` (set by `roomd firmware boot`).
+    #[arg(long, env = "ROOMD_FIRMWARE_ROOT")]
+    firmware_root: Option<PathBuf>,
+    /// The public key firmware images must be signed with.
+    #[arg(long, env = "ROOMD_FIRMWARE_KEY")]
+    firmware_key: Option<PathBuf>,
 }
 
 // Macro host processes cap their heap with it; roomd itself runs uncapped.
@@ -114,6 +125,9 @@ fn main() {
     let args = match Cli::parse().command {
         Some(Command::Run(args)) => args,
         Some(Command::Macro { action, target }) => std::process::exit(macro_tool(action, target)),
+        Some(Command::Firmware { action }) => {
+            std::process::exit(roomd::cli::firmware::main(action))
+        }
         Some(Command::MacroHost) => unreachable!("handled above"),
         None => match Cli::parse_from(["roomd", "run"]).command {
             Some(Command::Run(args)) => args,
@@ -121,17 +135,25 @@ fn main() {
         },
     };
     let options = Options {
-        board: args.board,
-        data: args.data,
+        board: args.board.clone(),
+        data: args.data.clone(),
         listen: args.listen,
         http_port: args.http_port,
         sip_port: args.sip_port,
-        admin_password: args.admin_password,
+        admin_password: args.admin_password.clone(),
         macro_host: None,
+    };
+    let firmware = match upgrade_settings(&args) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("roomd: {e}");
+            std::process::exit(1);
+        }
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let outcome = runtime.block_on(async {
         let device = Device::build(&options, Arc::new(Clock::real()))?;
+        roomd::firmware::upgrade::install(&device.bus, &device.board.name, firmware);
         device.run(&options).await
     });
     drop(runtime);
@@ -174,9 +196,32 @@ fn macro_tool(action: MacroAction, target: TargetArgs) -> i32 {
     }
 }
 
-/// `SystemUnit Boot`: start afresh as the same program with the same arguments.
+/// The firmware slots and trusted key of `roomd run`, if it has slots.
+fn upgrade_settings(
+    args: &RunArgs,
+) -> Result<Option<roomd::firmware::upgrade::UpgradeSettings>, String> {
+    let Some(root) = args.firmware_root.clone() else {
+        return Ok(None);
+    };
+    let key = args
+        .firmware_key
+        .as_deref()
+        .map(roomd::firmware::sign::load_verifying_key)
+        .transpose()?;
+    Ok(Some(roomd::firmware::upgrade::UpgradeSettings {
+        root,
+        key,
+    }))
+}
+
+/// `SystemUnit Boot`: start afresh as the same program with the same arguments. Under the
+/// firmware launcher, exit instead and let it boot whichever slot is active now.
 fn restart() {
     use std::os::unix::process::CommandExt;
+    if std::env::var_os(roomd::firmware::boot::LAUNCHER_ENV).is_some() {
+        tracing::info!("rebooting through the firmware launcher");
+        std::process::exit(roomd::firmware::boot::REBOOT_EXIT_CODE);
+    }
     tracing::info!("restarting");
     let exe = std::env::current_exe().expect("own executable");
     let err = std::process::Command::new(exe)
