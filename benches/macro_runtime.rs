@@ -102,6 +102,7 @@ async fn device_figures() {
         listen: "127.0.0.1".parse().unwrap(),
         http_port: 0,
         sip_port: 0,
+        text_port: None,
         admin_password: Some("bench".into()),
         macro_host: Some(env!("CARGO_BIN_EXE_roomd").into()),
     };

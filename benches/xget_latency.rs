@@ -29,6 +29,7 @@ fn main() {
             listen: "127.0.0.1".parse().unwrap(),
             http_port: 0,
             sip_port: 0,
+            text_port: None,
             admin_password: Some("bench".into()),
             macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
         };

@@ -26,6 +26,8 @@ pub struct Options {
     pub listen: IpAddr,
     pub http_port: u16,
     pub sip_port: u16,
+    /// TCP port of the text API (the RoomOS shell); `None` keeps it closed, 0 picks one.
+    pub text_port: Option<u16>,
     pub admin_password: Option<String>,
     /// The program run as `<program> macro-host` for each macro (default: this executable).
     pub macro_host: Option<PathBuf>,
@@ -137,6 +139,18 @@ impl Device {
         announce("sip-tcp", sip.tcp_addr().map_err(|e| e.to_string())?);
         announce("sip-tls", sip.tls_addr().map_err(|e| e.to_string())?);
         self.calls.start(sip)?;
+        if let Some(port) = options.text_port {
+            let addr = SocketAddr::new(options.listen, port);
+            let text = TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen for the text API on {addr}: {e}"))?;
+            announce("text", text.local_addr().map_err(|e| e.to_string())?);
+            tokio::spawn(crate::textapi::server::serve_tcp(
+                text,
+                self.bus.clone(),
+                self.users.clone(),
+            ));
+        }
         if let AdminPassword::Generated(pw) = &self.admin_password {
             println!("admin password {pw}");
             println!(

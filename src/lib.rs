@@ -15,6 +15,7 @@ pub mod macro_runtime;
 pub mod remote;
 pub mod services;
 pub mod store;
+pub mod textapi;
 pub mod ui;
 pub mod users;
 pub mod video;

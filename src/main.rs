@@ -97,6 +97,10 @@ struct RunArgs {
     /// SIP port for UDP and TCP (TLS on the next port); 0 picks a free one.
     #[arg(long, default_value_t = 5060)]
     sip_port: u16,
+    /// TCP port of the text API (the RoomOS shell, for control systems); closed unless
+    /// given, 0 picks a free one.
+    #[arg(long)]
+    text_port: Option<u16>,
     /// The admin password; without it, one is generated at first start and printed once.
     #[arg(long, env = "ROOMD_ADMIN_PASSWORD", hide_env_values = true)]
     admin_password: Option<String>,
@@ -140,6 +144,7 @@ fn main() {
         listen: args.listen,
         http_port: args.http_port,
         sip_port: args.sip_port,
+        text_port: args.text_port,
         admin_password: args.admin_password.clone(),
         macro_host: None,
     };

@@ -380,6 +380,31 @@ impl Bus {
         });
     }
 
+    /// `path` (names and indices, without its root) with its names in the schema's casing,
+    /// for showing it back: `audio defaultvolume` → `Audio DefaultVolume`. `None` if the
+    /// schema has no such path.
+    pub fn canonical_path(&self, root: Root, path: &[Json]) -> Option<Vec<Json>> {
+        let segs = path::parse_json(&Json::Array(path.to_vec())).ok()?;
+        let resolved = self.schema.resolve(root, &segs).ok()?;
+        Some(
+            resolved
+                .path
+                .iter()
+                .filter_map(|seg| match seg {
+                    CSeg::Name(n) => Some(Json::String(n.to_string())),
+                    CSeg::Index(i) => Some(Json::from(*i)),
+                    CSeg::AnyIndex => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether the command at `path_text` (e.g. `UserInterface Extensions Panel Save`) takes
+    /// a multiline body; false for anything that is not a command.
+    pub fn command_is_multiline(&self, path_text: &str) -> bool {
+        self.command_def(path_text).is_ok_and(|d| d.multiline)
+    }
+
     fn command_def(&self, path_text: &str) -> Result<Arc<super::schema::CommandDef>, XapiError> {
         let segs = path::parse_text(path_text)?;
         let resolved = self.schema.resolve(Root::Command, &segs)?;

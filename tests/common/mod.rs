@@ -26,6 +26,8 @@ pub struct Roomd {
     pub sip_port: u16,
     /// The SIP TLS port.
     pub sip_tls_port: u16,
+    /// The text API's TCP port.
+    pub text_port: u16,
     pub data: PathBuf,
     /// Ports announced after the first (by a restarted roomd).
     pub announced: std::sync::mpsc::Receiver<u16>,
@@ -44,7 +46,16 @@ impl Roomd {
     /// Starts roomd on an existing data dir (to test what survives a restart).
     pub fn start_in(data: &Path) -> Roomd {
         let mut child = Command::new(env!("CARGO_BIN_EXE_roomd"))
-            .args(["run", "--http-port", "0", "--sip-port", "0", "--data"])
+            .args([
+                "run",
+                "--http-port",
+                "0",
+                "--sip-port",
+                "0",
+                "--text-port",
+                "0",
+            ])
+            .arg("--data")
             .arg(data)
             .args(["--admin-password", PASSWORD])
             .env("RUST_LOG", "warn")
@@ -55,8 +66,9 @@ impl Roomd {
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let port_of = |addr: &str| addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
-        let (mut port, mut sip_port, mut sip_tls_port) = (None, None, None);
-        while port.is_none() || sip_port.is_none() || sip_tls_port.is_none() {
+        let (mut port, mut sip_port, mut sip_tls_port, mut text_port) = (None, None, None, None);
+        while port.is_none() || sip_port.is_none() || sip_tls_port.is_none() || text_port.is_none()
+        {
             let line = lines
                 .next()
                 .expect("roomd printed its listening lines")
@@ -67,10 +79,12 @@ impl Roomd {
                 sip_port = Some(port_of(addr));
             } else if let Some(addr) = line.strip_prefix("listening sip-tls ") {
                 sip_tls_port = Some(port_of(addr));
+            } else if let Some(addr) = line.strip_prefix("listening text ") {
+                text_port = Some(port_of(addr));
             }
         }
         let (port, sip_port) = (port.unwrap(), sip_port.unwrap());
-        let sip_tls_port = sip_tls_port.unwrap();
+        let (sip_tls_port, text_port) = (sip_tls_port.unwrap(), text_port.unwrap());
         // Keep draining stdout so roomd never blocks on a full pipe; pass on later
         // listening lines (a restart announces its port again).
         let (tx, announced) = std::sync::mpsc::channel();
@@ -86,6 +100,7 @@ impl Roomd {
             port,
             sip_port,
             sip_tls_port,
+            text_port,
             data: data.to_path_buf(),
             announced,
             _dir: None,
@@ -271,6 +286,7 @@ pub fn device() -> (roomd::device::Device, tempfile::TempDir) {
         listen: "127.0.0.1".parse().unwrap(),
         http_port: 0,
         sip_port: 0,
+        text_port: None,
         admin_password: Some(PASSWORD.into()),
         macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
     };
@@ -301,6 +317,7 @@ pub fn device_in(dir: &Path) -> roomd::device::Device {
         listen: "127.0.0.1".parse().unwrap(),
         http_port: 0,
         sip_port: 0,
+        text_port: None,
         admin_password: Some(PASSWORD.into()),
         macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
     };
