@@ -8,6 +8,7 @@
 //! small trait of its own here.
 
 mod description;
+pub mod edid;
 mod select;
 mod validate;
 
