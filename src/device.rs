@@ -85,7 +85,8 @@ impl Device {
         if board.simulated {
             services::simulation::install(&bus, &video);
         }
-        services::gpio::install(&bus, board.simulated);
+        let (pins, simulated_pins) = crate::board::gpio::for_board(&board);
+        services::gpio::install(&bus, pins, simulated_pins);
         let calls = crate::call::service::install(
             &bus,
             board.max_calls,

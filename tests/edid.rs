@@ -105,7 +105,10 @@ fn damaged_edids_say_what_is_wrong() {
     let mut bad_ext = good.clone();
     bad_ext[200] ^= 0xFF;
     let err = Edid::parse(&bad_ext).unwrap_err();
-    assert!(matches!(err, EdidError::BadChecksum { block: 1, .. }), "{err}");
+    assert!(
+        matches!(err, EdidError::BadChecksum { block: 1, .. }),
+        "{err}"
+    );
 
     let mut bad_header = good.clone();
     bad_header[0] = 0x01;

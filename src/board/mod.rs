@@ -9,6 +9,7 @@
 
 mod description;
 pub mod edid;
+pub mod gpio;
 mod select;
 mod validate;
 

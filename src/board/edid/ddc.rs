@@ -137,7 +137,10 @@ mod tests {
         let expectations = [Transaction::write_read(0x50, vec![0], bad)];
         let mut i2c = Mock::new(&expectations);
         let err = read(&mut i2c).unwrap_err();
-        assert!(matches!(err, ReadError::Edid(EdidError::BadChecksum { block: 0, .. })));
+        assert!(matches!(
+            err,
+            ReadError::Edid(EdidError::BadChecksum { block: 0, .. })
+        ));
         i2c.done();
     }
 
@@ -162,7 +165,13 @@ mod tests {
             [Transaction::write_read(0x50, vec![0], vec![0; BLOCK]).with_error(nack)];
         let mut i2c = Mock::new(&expectations);
         let err = read(&mut i2c).unwrap_err();
-        assert_eq!(err, ReadError::Bus { block: 0, kind: nack });
+        assert_eq!(
+            err,
+            ReadError::Bus {
+                block: 0,
+                kind: nack
+            }
+        );
         assert!(err.to_string().contains("block 0"), "{err}");
         i2c.done();
     }

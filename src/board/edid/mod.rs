@@ -145,7 +145,13 @@ fn descriptor_text(d: &[u8]) -> String {
     let end = text.iter().position(|b| *b == 0x0A).unwrap_or(text.len());
     text[..end]
         .iter()
-        .map(|b| if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '?' })
+        .map(|b| {
+            if b.is_ascii_graphic() || *b == b' ' {
+                *b as char
+            } else {
+                '?'
+            }
+        })
         .collect::<String>()
         .trim_end()
         .to_string()
