@@ -11,6 +11,7 @@ mod description;
 pub mod edid;
 pub mod gpio;
 mod select;
+pub mod serial;
 mod validate;
 
 pub use description::{
