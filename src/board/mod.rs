@@ -10,6 +10,7 @@
 mod description;
 pub mod edid;
 pub mod gpio;
+pub mod hotplug;
 mod select;
 pub mod serial;
 mod validate;
