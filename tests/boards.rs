@@ -1,6 +1,8 @@
 //! Board files: every one in `boards/` loads, is built into the binary, and gives a device
 //! schema; broken board files are refused with the file and the key named.
 
+mod common;
+
 use std::path::Path;
 
 use roomd::board::BoardDescription;
@@ -75,6 +77,46 @@ fn the_boards_have_what_their_products_have() {
     let sim = BoardDescription::builtin("sim").unwrap();
     assert_eq!(sim.gpio.len(), 4);
     assert!(sim.macros_active.contains(&"display-swap".to_string()));
+}
+
+/// Every board assembles a whole device (schema, extensions, services, drivers) on this PC,
+/// presenting its product and as many GPIO pins as it has.
+#[tokio::test]
+async fn every_board_runs_a_device() {
+    for file in board_files() {
+        let board = BoardDescription::load(&file).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let options = roomd::device::Options {
+            board: file.clone(),
+            data: dir.path().to_path_buf(),
+            listen: "127.0.0.1".parse().unwrap(),
+            http_port: 0,
+            sip_port: 0,
+            admin_password: Some(common::PASSWORD.into()),
+            macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
+        };
+        let clock = std::sync::Arc::new(roomd::clock::Clock::manual(1_795_600_000_000));
+        let device = roomd::device::Device::build(&options, clock)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        common::settle().await;
+        let bus = &device.bus;
+        assert_eq!(
+            common::get(bus, "Status SystemUnit ProductPlatform"),
+            serde_json::json!(board.product_platform),
+            "{}",
+            file.display()
+        );
+        let pins = bus.status_indices("GPIO Pin");
+        assert_eq!(pins.len(), board.gpio.len(), "{}", file.display());
+        for output in &board.outputs {
+            let at = format!("Status Video Output Connector {} Type", output.connector);
+            assert_eq!(
+                common::get(bus, &at),
+                serde_json::json!(output.kind),
+                "{at}"
+            );
+        }
+    }
 }
 
 const HEAD: &str = "name = 'bad'\nproduct = 'barents'\nproduct_id = 'P'\n\

@@ -33,7 +33,7 @@ const EMBEDDED: &[(&str, &str)] = &[
 pub struct VideoOutput {
     /// `Video Output Connector[n]`.
     pub connector: u32,
-    /// `HDMI` or `LCD`.
+    /// `HDMI` or `LCD` (the schema's `Video Output Connector[n] Type`).
     #[serde(rename = "type")]
     pub kind: String,
     pub max_width: u32,
@@ -52,7 +52,7 @@ pub struct VideoOutput {
 pub struct VideoInput {
     /// `Video Input Connector[n]`.
     pub connector: u32,
-    /// `HDMI`, `USBC`, `Camera`, `SDI`.
+    /// `HDMI`, `Camera`, `3G-SDI`, `USBC-DP`... (the schema's `Video Input Connector[n] Type`).
     #[serde(rename = "type")]
     pub kind: String,
 }

@@ -16,8 +16,12 @@ const MAX_HEIGHT: u32 = 4320;
 pub const STANDARD_BAUDS: &[u32] = &[
     1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600,
 ];
+// As `Status Video Output Connector[n] Type` allows them.
 const OUTPUT_TYPES: &[&str] = &["HDMI", "LCD"];
-const INPUT_TYPES: &[&str] = &["HDMI", "USBC", "Camera", "SDI", "DVI"];
+// As `Status Video Input Connector[n] Type` allows them (RoomOS 26.4.1 schema).
+const INPUT_TYPES: &[&str] = &[
+    "Camera", "3G-SDI", "HD-SDI", "USBC-DP", "HDMI", "USB", "Ethernet",
+];
 
 fn at(table: &str, n: usize, key: &str) -> String {
     format!("key {key} of [[{table}]] #{}", n + 1)
