@@ -86,8 +86,11 @@ impl Device {
         let video = crate::video::install(&bus, &board);
         if board.simulated {
             services::simulation::install(&bus, &video);
+        } else {
+            follow_hotplug(&board, &video);
         }
-        services::gpio::install(&bus, board.simulated);
+        let (pins, simulated_pins) = crate::board::gpio::for_board(&board);
+        services::gpio::install(&bus, pins, simulated_pins);
         let calls = crate::call::service::install(
             &bus,
             board.max_calls,
@@ -195,6 +198,24 @@ impl Device {
         tls::Tls::open(&dir, &name, options.listen, verify)
             .map(Arc::new)
             .map_err(|e| format!("cannot set up SIP over TLS: {e}"))
+    }
+}
+
+/// On a real board, the outputs with a DRM connector follow its hotplug state and EDID.
+fn follow_hotplug(board: &BoardDescription, video: &Arc<crate::video::Video>) {
+    use crate::board::hotplug::{DRM_ROOT, DrmConnector};
+    use crate::video::connected::{Watched, follow};
+    let outputs: Vec<Watched> = board
+        .outputs
+        .iter()
+        .filter_map(|o| {
+            let drm = o.drm.as_deref()?;
+            let port = Arc::new(DrmConnector::new(std::path::Path::new(DRM_ROOT), drm));
+            Some(Watched::new(o.connector, port))
+        })
+        .collect();
+    if !outputs.is_empty() {
+        tokio::spawn(follow(video.clone(), outputs));
     }
 }
 

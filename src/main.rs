@@ -82,9 +82,10 @@ struct TargetArgs {
 
 #[derive(clap::Args, Clone)]
 struct RunArgs {
-    /// Board description (TOML); the built-in copy is used if the file is not on disk.
-    #[arg(long, default_value = "boards/sim.toml")]
-    board: PathBuf,
+    /// Board description (TOML), or a built-in board's name (`room-bar`). Without it: the
+    /// board whose `compatible` matches the device tree, else the simulated board.
+    #[arg(long)]
+    board: Option<PathBuf>,
     /// Where configuration, accounts and macros are stored.
     #[arg(long, default_value = "var")]
     data: PathBuf,
@@ -139,7 +140,10 @@ fn main() {
         },
     };
     let options = Options {
-        board: args.board.clone(),
+        board: roomd::board::board_path(
+            args.board.clone(),
+            std::path::Path::new(roomd::board::DEVICE_TREE_COMPATIBLE),
+        ),
         data: args.data.clone(),
         listen: args.listen,
         http_port: args.http_port,

@@ -12,117 +12,23 @@
 //! `GPIO ManualState Set` only applies to pins in `OutputManualState`; for other pins the
 //! value is ignored (the command still succeeds), as on RoomOS.
 //!
-//! The hardware sits behind [`PinSet`]. For now every board uses [`SimPins`], levels held in
-//! memory; the board drivers (embedded-hal `InputPin`/`OutputPin` over linux-embedded-hal's
-//! cdev pins) are a later step and will replace it by implementing [`PinSet`] and calling
-//! [`Gpio::sense`] when an input line changes. On a simulated board,
-//! `Simulation GPIO Set Pin: State:` plays the outside world pulling an input pin.
+//! The hardware sits behind the board's [`PinSet`] (`board/gpio.rs`): embedded-hal pins, simulated
+//! wires on the simulated board ([`SimPins`]) or linux-embedded-hal's cdev lines on a Linux
+//! board. How many pins there are is the board's: none on a board without a GPIO connector.
+//! On a simulated board, `Simulation GPIO Set Pin: State:` plays the outside world pulling an
+//! input pin.
 
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, json};
 
 use super::log_write;
+pub use crate::board::gpio::{Level, PinSet, SimPins};
 use crate::xapi::{Bus, Caller, Root, StatusWriter, XapiError, parse_text};
 
-/// Pins on a Codec Pro.
-pub const PINS: u32 = 4;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
-    High,
-    Low,
-}
-
-impl Level {
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::High => "High",
-            Level::Low => "Low",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Level> {
-        match text {
-            "High" => Some(Level::High),
-            "Low" => Some(Level::Low),
-            _ => None,
-        }
-    }
-
-    /// Active-low: a condition that holds pulls the pin Low.
-    fn active(on: bool) -> Level {
-        if on { Level::Low } else { Level::High }
-    }
-}
-
-/// The physical pins, numbered 1..=[`PINS`]. A board driver implements this.
-pub trait PinSet: Send + Sync {
-    /// Drives a pin as an output (`Some(Low)` pulls it to ground, `Some(High)` releases it)
-    /// or makes it an input (`None`).
-    fn drive(&self, pin: u32, level: Option<Level>);
-    /// The level measured on the pin.
-    fn read(&self, pin: u32) -> Level;
-}
-
-/// Pins simulated in memory: what roomd drives, and what the outside world pulls.
-pub struct SimPins {
-    lines: Mutex<Vec<SimLine>>,
-}
-
-#[derive(Clone, Copy)]
-struct SimLine {
-    driven: Option<Level>,
-    external: Level,
-}
-
-impl SimPins {
-    pub fn new() -> SimPins {
-        SimPins {
-            lines: Mutex::new(vec![
-                SimLine {
-                    driven: None,
-                    external: Level::High,
-                };
-                PINS as usize
-            ]),
-        }
-    }
-
-    /// The outside world pulls the pin Low, or lets it go High.
-    pub fn set_external(&self, pin: u32, level: Level) {
-        if let Some(line) = self.lock().get_mut(pin as usize - 1) {
-            line.external = level;
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SimLine>> {
-        self.lines.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Default for SimPins {
-    fn default() -> Self {
-        SimPins::new()
-    }
-}
-
-impl PinSet for SimPins {
-    fn drive(&self, pin: u32, level: Option<Level>) {
-        if let Some(line) = self.lock().get_mut(pin as usize - 1) {
-            line.driven = level;
-        }
-    }
-
-    fn read(&self, pin: u32) -> Level {
-        match self.lock().get(pin as usize - 1) {
-            // Open drain with a pull-up: Low if anyone pulls it Low.
-            Some(line) if line.driven == Some(Level::Low) || line.external == Level::Low => {
-                Level::Low
-            }
-            _ => Level::High,
-        }
-    }
+/// Active-low: a condition that holds pulls the pin Low.
+fn active(on: bool) -> Level {
+    if on { Level::Low } else { Level::High }
 }
 
 /// An input pin's level changed while its mode stayed the same.
@@ -208,15 +114,14 @@ impl Gpio {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         change();
         let mut edges = Vec::new();
-        for pin in 1..=PINS {
+        for pin in 1..=self.pins.count() {
             let i = pin as usize - 1;
             let mode = self.mode(pin);
             let mode_changed = state.modes[i] != mode;
             if mode_changed && mode != "OutputManualState" {
                 state.manual[i] = Level::High;
             }
-            let drive =
-                is_output(&mode).then(|| Level::active(self.condition(&mode, state.manual[i])));
+            let drive = is_output(&mode).then(|| active(self.condition(&mode, state.manual[i])));
             self.pins.drive(pin, drive);
             let level = self.pins.read(pin);
             if level != state.levels[i] {
@@ -264,7 +169,7 @@ impl Gpio {
     fn manual_state_set(&self, inv: &crate::xapi::Invocation) {
         {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            for pin in 1..=PINS {
+            for pin in 1..=self.pins.count() {
                 let Some(level) = inv
                     .params
                     .text(&format!("Pin{pin}"))
@@ -290,9 +195,10 @@ impl Gpio {
         inv: &crate::xapi::Invocation,
     ) -> Result<Vec<Edge>, XapiError> {
         let pin = inv.params.int("Pin").unwrap_or(0);
-        if !(1..=PINS as i64).contains(&pin) {
+        let count = self.pins.count();
+        if !(1..=i64::from(count)).contains(&pin) {
             return Err(XapiError::invalid_value(format!(
-                "Pin must be 1..{PINS}, not {pin}"
+                "Pin must be 1..{count}, not {pin}"
             )));
         }
         let pin = pin as u32;
@@ -334,20 +240,21 @@ impl Gpio {
     }
 }
 
-/// Installs the GPIO service. On a simulated board, also `Simulation GPIO Set`.
-pub fn install(bus: &Arc<Bus>, simulated: bool) -> Arc<Gpio> {
-    let sim = Arc::new(SimPins::new());
+/// Installs the GPIO service over the board's pins. With `sim` (the simulated board), also
+/// `Simulation GPIO Set`, which pulls those pins from outside.
+pub fn install(bus: &Arc<Bus>, pins: Arc<dyn PinSet>, sim: Option<Arc<SimPins>>) -> Arc<Gpio> {
+    let count = pins.count() as usize;
     let gpio = Arc::new(Gpio {
         bus: bus.clone(),
         status: bus.claim_status("GPIO", "GPIO"),
-        pins: sim.clone(),
+        pins,
         state: Mutex::new(State {
-            modes: vec![String::new(); PINS as usize],
-            manual: vec![Level::High; PINS as usize],
-            levels: vec![Level::High; PINS as usize],
+            modes: vec![String::new(); count],
+            manual: vec![Level::High; count],
+            levels: vec![Level::High; count],
         }),
     });
-    for pin in 1..=PINS {
+    for pin in 1..=count {
         log_write(gpio.status.set(&format!("GPIO Pin {pin} State"), "High"));
     }
     // Set the pins up for their stored modes at once; the follower task keeps them so.
@@ -358,7 +265,7 @@ pub fn install(bus: &Arc<Bus>, simulated: bool) -> Arc<Gpio> {
         g.manual_state_set(&inv);
         Ok(Map::new())
     });
-    if simulated {
+    if let Some(sim) = sim {
         let g = gpio.clone();
         bus.handle("Simulation GPIO Set", move |inv| {
             let g = g.clone();

@@ -34,6 +34,7 @@ pub fn install(bus: &Arc<Bus>, video: &Arc<Video>) {
         let display = Display {
             width: p.int("Width").unwrap_or(1920) as u32,
             height: p.int("Height").unwrap_or(1080) as u32,
+            refresh_hz: 60,
             name: p.text("Name").unwrap_or_else(|| "Display".into()),
             screen_size: p.int("ScreenSize").unwrap_or(0).max(0) as u32,
         };

@@ -8,6 +8,7 @@
 //! in one status update.
 
 pub mod compositor;
+pub mod connected;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,8 @@ use crate::xapi::{Bus, Caller, Invocation, StatusWriter, XapiError, parse_text};
 pub struct Display {
     pub width: u32,
     pub height: u32,
+    /// Of the preferred mode, in hertz.
+    pub refresh_hz: u32,
     pub name: String,
     /// Diagonal in inches, 0 if unknown.
     pub screen_size: u32,
@@ -144,9 +147,10 @@ impl Video {
                         b.set(&at("MonitorRole"), role.name())?;
                         b.set(&at("Resolution Width"), i64::from(width))?;
                         b.set(&at("Resolution Height"), i64::from(height))?;
-                        b.set(&at("Resolution RefreshRate"), 60)?;
+                        b.set(&at("Resolution RefreshRate"), i64::from(display.refresh_hz))?;
                         b.set(&at("ConnectedDevice Name"), display.name.as_str())?;
-                        let format = format!("{}_{}_60", display.width, display.height);
+                        let (w, h, hz) = (display.width, display.height, display.refresh_hz);
+                        let format = format!("{w}_{h}_{hz}");
                         b.set(&at("ConnectedDevice PreferredFormat"), format)?;
                         b.set(
                             &at("ConnectedDevice ScreenSize"),
