@@ -104,7 +104,7 @@ async fn device_figures() {
         sip_port: 0,
         text_port: None,
         admin_password: Some("bench".into()),
-        macro_host: Some(env!("CARGO_BIN_EXE_roomd").into()),
+        macro_host: Some(env!("CARGO_BIN_EXE_roomd-macro-host").into()),
     };
     let device = Device::build(&options, Arc::new(Clock::real())).unwrap();
     let bus = device.bus.clone();

@@ -392,6 +392,7 @@ fn run(start: Start, rx: mpsc::Receiver<String>) -> i32 {
                 None | Some(PromiseState::Fulfilled(_)) => {
                     ready = true;
                     emit(r#"{"jsonrpc":"2.0","method":"macro/ready","params":{}}"#);
+                    release_startup_memory();
                 }
                 Some(PromiseState::Rejected(e)) => {
                     let text = describe(&JsError::from_opaque(e), &mut context);
@@ -436,6 +437,17 @@ fn run(start: Start, rx: mpsc::Receiver<String>) -> i32 {
                 return fail(&format!("stopped: {}", describe(&e, &mut context)));
             }
         }
+    }
+}
+
+/// Parsing and compiling the prelude and the macro leave freed heap that malloc keeps for
+/// reuse; most macros then idle, and every macro process would hold it, so give it back.
+fn release_startup_memory() {
+    boa_engine::gc::force_collect();
+    // SAFETY: malloc_trim only returns free pages of the heap to the kernel.
+    #[cfg(target_env = "gnu")]
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
