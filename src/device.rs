@@ -154,6 +154,7 @@ impl Device {
                 self.users.clone(),
             ));
         }
+        self.serve_serial();
         if let AdminPassword::Generated(pw) = &self.admin_password {
             println!("admin password {pw}");
             println!(
@@ -187,6 +188,30 @@ impl Device {
 }
 
 impl Device {
+    /// The text API on the control serial port: the board's `control` port, or on the
+    /// simulated board a pseudo-terminal whose path is announced (`listening serial ...`).
+    fn serve_serial(&self) {
+        use crate::textapi::serial::{self, Cable};
+        let cable = if self.board.simulated {
+            match serial::open_pty() {
+                Ok((cable, path)) => {
+                    announce("serial", path);
+                    cable
+                }
+                Err(e) => {
+                    tracing::warn!("no simulated serial port: {e}");
+                    return;
+                }
+            }
+        } else {
+            match self.board.serial.iter().find(|p| p.name == "control") {
+                Some(port) => Cable::Port(port.clone()),
+                None => return,
+            }
+        };
+        tokio::spawn(serial::serve(cable, self.bus.clone(), self.users.clone()));
+    }
+
     /// The SIP TLS identity under `<data>/sip-tls`, made at first start for the SIP domain,
     /// following `SIP TlsVerify` as it changes.
     fn sip_tls(&self, options: &Options) -> Result<Arc<crate::call::tls::Tls>, String> {
@@ -220,7 +245,7 @@ fn follow_hotplug(board: &BoardDescription, video: &Arc<crate::video::Video>) {
 }
 
 /// The start-up line scripts read: `listening http 127.0.0.1:8080`.
-fn announce(name: &str, addr: SocketAddr) {
+fn announce(name: &str, addr: impl std::fmt::Display) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "listening {name} {addr}");
     let _ = out.flush();

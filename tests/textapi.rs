@@ -211,3 +211,75 @@ async fn logins_and_roles_are_those_of_the_device() {
         "*c xConfiguration SystemUnit Name: \"\""
     );
 }
+
+/// Lines from the serial port until one is `last`, with a deadline.
+fn serial_until(reader: &mut impl std::io::BufRead, last: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            panic!("the serial port closed after {lines:?}");
+        }
+        let line = line.trim_end().to_string();
+        let done = line == last;
+        lines.push(line);
+        if done {
+            return lines;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_serial_control_port_follows_its_configuration() {
+    use std::io::{BufReader, Write};
+    let roomd = Roomd::start();
+    let path = roomd.serial.clone();
+    // The control system on the cable: log in (LoginRequired is On by default), ask.
+    let first = tokio::task::spawn_blocking(move || {
+        let mut port = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .unwrap();
+        let mut reader = BufReader::new(port.try_clone().unwrap());
+        write!(port, "admin\n{PASSWORD}\n").unwrap();
+        let banner = serial_until(&mut reader, "OK");
+        assert!(
+            banner.iter().any(|l| l == "*r Login successful"),
+            "{banner:?}"
+        );
+        port.write_all(b"xStatus SystemUnit ProductPlatform\n")
+            .unwrap();
+        let answer = serial_until(&mut reader, "OK");
+        assert_eq!(answer[0], "*s SystemUnit ProductPlatform: \"Codec Pro\"");
+        (port, reader)
+    });
+    let (port, reader) = tokio::time::timeout(Duration::from_secs(20), first)
+        .await
+        .expect("the serial session answered")
+        .unwrap();
+
+    // Without a login the port starts a session as the admin at once.
+    let mut ws = roomd.connect().await;
+    ws.ok(
+        "xSet",
+        json!({"Path": ["Configuration", "SerialPort", "LoginRequired"], "Value": "Off"}),
+    )
+    .await;
+    let check = tokio::task::spawn_blocking(move || {
+        let (mut port, mut reader) = (port, reader);
+        let banner = serial_until(&mut reader, "OK");
+        assert!(
+            banner.iter().any(|l| l == "*r Login successful"),
+            "{banner:?}"
+        );
+        port.write_all(b"xConfiguration SerialPort LoginRequired\n")
+            .unwrap();
+        let answer = serial_until(&mut reader, "OK");
+        assert_eq!(answer[0], "*c xConfiguration SerialPort LoginRequired: Off");
+    });
+    tokio::time::timeout(Duration::from_secs(20), check)
+        .await
+        .expect("a session without login")
+        .unwrap();
+}

@@ -5,9 +5,10 @@
 //! - [`render`] writes answers and feedback in terminal mode (`*s ... ** end`) or JSON mode;
 //! - [`session`] runs one session over any byte stream, through the same JSON-RPC layer as
 //!   the WebSocket API, so roles, validation and results are the same everywhere;
-//! - [`server`] listens on TCP.
+//! - [`server`] listens on TCP, [`serial`] serves the control port.
 
 pub mod line;
 pub mod render;
+pub mod serial;
 pub mod server;
 pub mod session;

@@ -28,6 +28,8 @@ pub struct Roomd {
     pub sip_tls_port: u16,
     /// The text API's TCP port.
     pub text_port: u16,
+    /// The simulated board's serial control port (a pseudo-terminal).
+    pub serial: String,
     pub data: PathBuf,
     /// Ports announced after the first (by a restarted roomd).
     pub announced: std::sync::mpsc::Receiver<u16>,
@@ -66,8 +68,13 @@ impl Roomd {
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let port_of = |addr: &str| addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
-        let (mut port, mut sip_port, mut sip_tls_port, mut text_port) = (None, None, None, None);
-        while port.is_none() || sip_port.is_none() || sip_tls_port.is_none() || text_port.is_none()
+        let (mut port, mut sip_port, mut sip_tls_port) = (None, None, None);
+        let (mut text_port, mut serial) = (None, None);
+        while port.is_none()
+            || sip_port.is_none()
+            || sip_tls_port.is_none()
+            || text_port.is_none()
+            || serial.is_none()
         {
             let line = lines
                 .next()
@@ -81,6 +88,8 @@ impl Roomd {
                 sip_tls_port = Some(port_of(addr));
             } else if let Some(addr) = line.strip_prefix("listening text ") {
                 text_port = Some(port_of(addr));
+            } else if let Some(path) = line.strip_prefix("listening serial ") {
+                serial = Some(path.to_string());
             }
         }
         let (port, sip_port) = (port.unwrap(), sip_port.unwrap());
@@ -101,6 +110,7 @@ impl Roomd {
             sip_port,
             sip_tls_port,
             text_port,
+            serial: serial.unwrap(),
             data: data.to_path_buf(),
             announced,
             _dir: None,
