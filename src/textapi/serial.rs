@@ -150,8 +150,11 @@ async fn run_once(cable: Arc<Cable>, baud: u32, login: bool, bus: Arc<Bus>, user
 trait Line: Read + AsRawFd + Send {}
 impl<T: Read + AsRawFd + Send> Line for T {}
 
+/// The cable's two ends: reading and writing.
+type Ends = (Box<dyn Line>, Box<dyn Write + Send>);
+
 /// Separate read and write handles on the cable.
-fn open(cable: &Cable, baud: u32) -> Result<(Box<dyn Line>, Box<dyn Write + Send>), String> {
+fn open(cable: &Cable, baud: u32) -> Result<Ends, String> {
     match cable {
         Cable::Pty { master, .. } => {
             let reader = master.try_clone().map_err(|e| e.to_string())?;
