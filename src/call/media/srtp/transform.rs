@@ -6,6 +6,8 @@ use super::gcm::GcmTransform;
 use super::kdf;
 use super::suite::Suite;
 
+// One per context, used on every packet: inline beats a box's extra indirection.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Transform {
     Cm(CmTransform),
     Gcm(GcmTransform),
