@@ -184,7 +184,10 @@ pub fn build_client(configure: impl Fn(ClientBuilder) -> ClientBuilder) -> Clien
         Ok(client) => return client,
         Err(e) => e,
     };
-    tracing::info!("HTTP client: {}; using the built-in CA roots", root_cause(&system));
+    tracing::info!(
+        "HTTP client: {}; using the built-in CA roots",
+        root_cause(&system)
+    );
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
