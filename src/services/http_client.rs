@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use reqwest::{Client, Method, Url};
+use reqwest::{Client, ClientBuilder, Method, Url};
 use serde_json::{Map, Value as Json, json};
 use tokio::sync::Semaphore;
 
@@ -173,15 +173,44 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-pub fn install(bus: &Arc<Bus>, data_dir: &Path, parallel: usize) {
+/// An HTTP client that checks servers against the system's CA store or, where the system has
+/// none (a device booted from a firmware image without `/etc/ssl`), against the public roots
+/// built into roomd (webpki-roots, as SIP over TLS uses). `configure` sets everything else;
+/// it is called again for the fallback.
+pub fn build_client(configure: impl Fn(ClientBuilder) -> ClientBuilder) -> Client {
     // rustls needs one process-wide crypto provider; ring is pure enough to cross-build.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let system = match configure(Client::builder()).build() {
+        Ok(client) => return client,
+        Err(e) => e,
+    };
+    tracing::info!(
+        "HTTP client: {}; using the built-in CA roots",
+        root_cause(&system)
+    );
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("ring supports the default TLS versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    configure(Client::builder())
+        .tls_backend_preconfigured(tls)
+        .build()
+        .expect("HTTP client with the built-in CA roots")
+}
+
+pub fn install(bus: &Arc<Bus>, data_dir: &Path, parallel: usize) {
     let build = |insecure: bool| {
-        Client::builder()
-            .tls_danger_accept_invalid_certs(insecure)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .build()
-            .expect("HTTP client")
+        build_client(|builder| {
+            builder
+                .tls_danger_accept_invalid_certs(insecure)
+                .redirect(reqwest::redirect::Policy::limited(5))
+        })
     };
     let allow_path = data_dir.join("http-allow.json");
     let allow = match store::load_json::<Vec<String>>(&allow_path) {

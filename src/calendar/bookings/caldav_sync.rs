@@ -51,14 +51,13 @@ pub(super) struct CalDavClient {
 
 impl CalDavClient {
     pub fn new() -> CalDavClient {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = Client::builder()
-            // Redirects are followed by the discovery itself: reqwest would turn a PROPFIND
-            // into a GET on a 301.
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(HTTP_TIMEOUT)
-            .build()
-            .expect("HTTP client");
+        let http = crate::services::http_client::build_client(|builder| {
+            builder
+                // Redirects are followed by the discovery itself: reqwest would turn a
+                // PROPFIND into a GET on a 301.
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(HTTP_TIMEOUT)
+        });
         CalDavClient {
             http,
             session: tokio::sync::Mutex::new(Session::default()),
