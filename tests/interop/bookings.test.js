@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { INTEROP_DIR, REPO_ROOT, recorder, sleep, useRoomd, withWire } from './roomd.js';
+import { INTEROP_DIR, REPO_ROOT, recorder, sleep, useRoomd, waitFor, withWire } from './roomd.js';
 
 const PYTHON = process.env.ROOMD_PYTHON || path.join(REPO_ROOT, 'target/pyenv/bin/python');
 const HELPERS = path.join(INTEROP_DIR, 'calendar');
@@ -77,15 +77,6 @@ function icalTime(ms) {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
-async function waitFor(what, check, ms = 15000) {
-  const start = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    assert.ok(Date.now() - start < ms, `${what} within ${ms} ms`);
-    await sleep(50);
-  }
-}
 
 describe('bookings from a real CalDAV server, with replies by mail', () => {
   const room = useRoomd({ before, after });

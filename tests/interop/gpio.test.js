@@ -6,17 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { sleep, useRoomd, withWire } from './roomd.js';
+import { sleep, useRoomd, waitFor, withWire } from './roomd.js';
 
-async function until(what, check, ms = 10000) {
-  const start = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    assert.ok(Date.now() - start < ms, `${what} within ${ms} ms`);
-    await sleep(50);
-  }
-}
 
 async function sipAddress(device, user) {
   for (let i = 0; i < 100 && !device.listening['sip-udp']; i++) await sleep(50);
@@ -41,27 +32,27 @@ describe('GPIO pins through jsxapi, in real calls', () => {
 
     // A contact closure on pin 2 mutes the room; opening it unmutes.
     await xapi.Command.Simulation.GPIO.Set({ Pin: 2, State: 'Low' });
-    await until('muted', async () => (await xapi.Status.Audio.Microphones.Mute.get()) === 'On');
+    await waitFor('muted', async () => (await xapi.Status.Audio.Microphones.Mute.get()) === 'On');
     await xapi.Command.Simulation.GPIO.Set({ Pin: 2, State: 'High' });
-    await until('unmuted', async () => (await xapi.Status.Audio.Microphones.Mute.get()) === 'Off');
+    await waitFor('unmuted', async () => (await xapi.Status.Audio.Microphones.Mute.get()) === 'Off');
 
     // The far end calls; the room rings until pin 4 is pulled Low, which answers.
     await other.xapi.Command.Dial({ Number: await sipAddress(room(), 'room') });
-    await until('ringing', async () => {
+    await waitFor('ringing', async () => {
       const calls = await xapi.Status.Call.get();
       return calls.length === 1 && calls[0].Status === 'Ringing';
     });
     assert.equal(await pin(1), 'High', 'ringing is not yet in call');
     await xapi.Command.Simulation.GPIO.Set({ Pin: 4, State: 'Low' });
-    await until('connected', async () => {
+    await waitFor('connected', async () => {
       const calls = await xapi.Status.Call.get();
       return calls.length === 1 && calls[0].Status === 'Connected';
     });
-    await until('pin 1 Low in call', async () => (await pin(1)) === 'Low');
+    await waitFor('pin 1 Low in call', async () => (await pin(1)) === 'Low');
 
     // Pulling pin 3 Low hangs up; the in-call pin goes back High.
     await xapi.Command.Simulation.GPIO.Set({ Pin: 3, State: 'Low' });
-    await until('call ended', async () => (await xapi.Status.Call.get()).length === 0);
-    await until('pin 1 High again', async () => (await pin(1)) === 'High');
+    await waitFor('call ended', async () => (await xapi.Status.Call.get()).length === 0);
+    await waitFor('pin 1 High again', async () => (await pin(1)) === 'High');
   }));
 });

@@ -469,3 +469,14 @@ export async function rejection(promise, what) {
   if (value && typeof value.close === 'function') value.close();
   throw new Error(`${what}: expected a rejection, but it resolved with ${shown}`);
 }
+
+/** Polls `check` (sync or async) until it gives something truthy, failing after `ms`. */
+export async function waitFor(what, check, ms = 10000) {
+  const start = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() - start >= ms) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(50);
+  }
+}

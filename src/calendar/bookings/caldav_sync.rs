@@ -72,19 +72,13 @@ impl CalDavClient {
     ) -> Result<(u16, String, Option<String>), String> {
         let method = Method::from_bytes(request.method.as_bytes())
             .map_err(|_| format!("bad method {}", request.method))?;
-        let mut builder = self
+        let builder = self
             .http
             .request(method, &request.url)
             .header("Depth", request.depth.to_string())
             .header(CONTENT_TYPE, caldav::CONTENT_TYPE)
             .body(request.body.clone());
-        if !account.user.is_empty() {
-            builder = builder.basic_auth(&account.user, Some(&account.password));
-        }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| format!("the CalDAV server did not answer: {}", without_url(&e)))?;
+        let response = send_as(builder, account).await?;
         let status = response.status().as_u16();
         let location = header(&response, LOCATION);
         if response
@@ -198,13 +192,7 @@ impl CalDavClient {
         if let Some(etag) = etag {
             builder = builder.header(IF_MATCH, etag);
         }
-        if !account.user.is_empty() {
-            builder = builder.basic_auth(&account.user, Some(&account.password));
-        }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| format!("the CalDAV server did not answer: {}", without_url(&e)))?;
+        let response = send_as(builder, account).await?;
         match response.status().as_u16() {
             200..=299 => Ok(header(&response, ETAG)),
             412 => Err(
@@ -216,6 +204,20 @@ impl CalDavClient {
             s => Err(format!("the CalDAV server refused the answer (HTTP {s})")),
         }
     }
+}
+
+/// Sends a request with the account's credentials (Basic, when there is a user name).
+async fn send_as(
+    mut builder: reqwest::RequestBuilder,
+    account: &Account,
+) -> Result<reqwest::Response, String> {
+    if !account.user.is_empty() {
+        builder = builder.basic_auth(&account.user, Some(&account.password));
+    }
+    builder
+        .send()
+        .await
+        .map_err(|e| format!("the CalDAV server did not answer: {}", without_url(&e)))
 }
 
 fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
