@@ -78,6 +78,15 @@ fn sipp_logs(dir: &Path) -> String {
     out
 }
 
+/// `Status SystemUnit State NumberOfActiveCalls`, as a client reads it.
+async fn active_calls(c: &mut common::Client) -> serde_json::Value {
+    c.ok(
+        "xGet",
+        json!({"Path": ["Status", "SystemUnit", "State", "NumberOfActiveCalls"]}),
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sipp_calls_roomd_and_auto_answer_takes_the_call() {
     let roomd = Roomd::start();
@@ -123,13 +132,7 @@ async fn sipp_calls_roomd_and_auto_answer_takes_the_call() {
     let cause = &ended["Event"]["CallDisconnect"];
     assert_eq!(cause["CauseType"], "RemoteDisconnect", "{cause}");
     assert_eq!(cause["OrigCallDirection"], "incoming");
-    let calls = c
-        .ok(
-            "xGet",
-            json!({"Path": ["Status", "SystemUnit", "State", "NumberOfActiveCalls"]}),
-        )
-        .await;
-    assert_eq!(calls, json!(0));
+    assert_eq!(active_calls(&mut c).await, json!(0));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -232,11 +235,5 @@ async fn a_plain_offer_to_a_device_requiring_encryption_is_refused_with_488() {
     assert_eq!(output.status.code(), Some(1));
     let logs = sipp_logs(dir.path());
     assert!(logs.contains("SIP/2.0 488 Not Acceptable Here"), "{logs}");
-    let calls = c
-        .ok(
-            "xGet",
-            json!({"Path": ["Status", "SystemUnit", "State", "NumberOfActiveCalls"]}),
-        )
-        .await;
-    assert_eq!(calls, json!(0));
+    assert_eq!(active_calls(&mut c).await, json!(0));
 }

@@ -153,20 +153,18 @@ impl Upgrader {
             .await
             .map_err(|e| fail(&e))?;
         let mut file = tokio::fs::File::create(to).await.map_err(|e| fail(&e))?;
-        let (mut done, mut shown) = (0u64, 0u64);
+        let (mut done, mut progress) = (0u64, Progress::default());
         while let Some(chunk) = response.chunk().await.map_err(|e| fail(&e))? {
             file.write_all(&chunk).await.map_err(|e| fail(&e))?;
             done += chunk.len() as u64;
-            if let Some(total) = total.filter(|t| *t > 0) {
-                let percent = done * 100 / total;
-                if percent > shown {
-                    shown = percent;
-                    self.show(
-                        "InProgress",
-                        "Downloading",
-                        &format!("Downloading: {percent}%"),
-                    );
-                }
+            if let Some(total) = total.filter(|t| *t > 0)
+                && let Some(percent) = progress.advance(done, total)
+            {
+                self.show(
+                    "InProgress",
+                    "Downloading",
+                    &format!("Downloading: {percent}%"),
+                );
             }
         }
         file.sync_all().await.map_err(|e| fail(&e))?;
@@ -189,11 +187,9 @@ impl Upgrader {
                 force: false,
                 tries: super::boot::DEFAULT_TRIES,
             };
-            let mut shown = 0;
+            let mut progress = Progress::default();
             Slots::new(&me.settings.root).install(&image, &options, &mut |done, total| {
-                let percent = done * 100 / total.max(1);
-                if percent > shown {
-                    shown = percent;
+                if let Some(percent) = progress.advance(done, total) {
                     me.show(
                         "InProgress",
                         "Installing",
@@ -207,5 +203,22 @@ impl Upgrader {
         installed
             .map(|done| done.manifest.version)
             .map_err(|e| ("InstallationFailed", e))
+    }
+}
+
+/// Whole percentages of a download or an install, each told once.
+#[derive(Default)]
+struct Progress {
+    shown: u64,
+}
+
+impl Progress {
+    /// The new percentage, when `done` of `total` passed a whole one since the last.
+    fn advance(&mut self, done: u64, total: u64) -> Option<u64> {
+        let percent = done * 100 / total.max(1);
+        (percent > self.shown).then(|| {
+            self.shown = percent;
+            percent
+        })
     }
 }

@@ -72,7 +72,7 @@ fn leaves(prefix: &str, value: &Json, out: &mut Vec<String>) {
 fn block(lines: Vec<String>, result_id: Option<&str>) -> String {
     let mut out = String::new();
     for line in lines {
-        out.push_str(line.trim_start());
+        out.push_str(&line);
         out.push('\n');
     }
     if let Some(id) = result_id {
@@ -126,17 +126,7 @@ pub fn terminal_result(
             lines.push(format!("    Reason: {}", shown(&json!(reason))));
         }
     }
-    // Keep the indentation of result fields: they are not trimmed like other lines.
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    if let Some(id) = result_id {
-        out.push_str(&format!("** resultId: {}\n", shown(&json!(id))));
-    }
-    out.push_str("** end\n");
-    out
+    block(lines, result_id)
 }
 
 /// A result object without the `status` the JSON-RPC side adds.
@@ -207,7 +197,7 @@ fn wrap(value: &Json) -> Json {
 /// `{"Status":{"Audio":{"Volume":...}}}`; an index puts a one-element list with that `id`.
 fn nest(root: &str, path: &[Json], value: Json) -> Json {
     let mut inner = value;
-    for (i, seg) in path.iter().enumerate().rev() {
+    for seg in path.iter().rev() {
         inner = match seg {
             Json::Number(n) => {
                 let mut element = match inner {
@@ -216,7 +206,6 @@ fn nest(root: &str, path: &[Json], value: Json) -> Json {
                 };
                 element.insert("id".into(), json!(n.to_string()));
                 // The list itself is keyed by the name before the index.
-                let _ = i;
                 Json::Array(vec![Json::Object(element)])
             }
             Json::String(name) => {

@@ -73,7 +73,6 @@ where
     let mut state = State {
         rpc,
         mode: OutputMode::Terminal,
-        echo: true,
         registered: Vec::new(),
         next_id: 1,
     };
@@ -161,8 +160,6 @@ async fn read_lines<R: AsyncRead + Unpin>(mut reader: BufReader<R>, tx: mpsc::Se
 struct State {
     rpc: RpcSession,
     mode: OutputMode,
-    /// `echo on|off`: answered, and kept for a shell that echoes typed characters.
-    echo: bool,
     /// Feedback paths registered, in the order given (for `xFeedback list`).
     registered: Vec<(Vec<Json>, i64)>,
     next_id: u64,
@@ -268,13 +265,7 @@ impl State {
         reason: &str,
         result_id: Option<&str>,
     ) -> bool {
-        let out = match self.mode {
-            OutputMode::Terminal => format!(
-                "*r Result (status=Error):\n    Reason: {}\n** end\n\nERROR\n",
-                serde_json::to_string(reason).unwrap_or_default()
-            ),
-            OutputMode::Json => render::json_result("Result", Err(reason), result_id),
-        };
+        let out = self.refusal(reason, result_id);
         writer.write_all(out.as_bytes()).await.is_ok()
     }
 
@@ -397,10 +388,8 @@ impl State {
                 // jsxapi switches to JSON and reads only JSON from then on: say nothing.
                 if mode == OutputMode::Terminal { "OK\n".into() } else { String::new() }
             }
-            Request::Echo(on) => {
-                self.echo = on;
-                "OK\n".into()
-            }
+            // Sessions never echo input (a terminal shows what it types), so both are OK.
+            Request::Echo(_) => "OK\n".into(),
             Request::Help => "?\nhelp\nxcommand\nxconfiguration\nxfeedback\nxpreferences\nxstatus\necho\nbye\n\nOK\n".into(),
             Request::Bye => String::new(),
         }

@@ -302,10 +302,11 @@ impl Bookings {
 
     /// Polls every `PollInterval` on the device's clock, and at once when the account changes.
     pub(super) async fn caldav_loop(self: Arc<Self>) {
-        let (_handle, mut config) = self.bus.subscriber(Caller::system(), "bookings caldav");
+        // The handle lives as long as the loop: dropping it would end the subscription.
+        let (handle, mut config) = self.bus.subscriber(Caller::system(), "bookings caldav");
         match parse_text("Configuration Bookings CalDAV") {
             Ok(segs) => {
-                if let Err(e) = _handle.subscribe(&segs) {
+                if let Err(e) = handle.subscribe(&segs) {
                     tracing::error!("bookings cannot follow the CalDAV configuration: {e}");
                 }
             }

@@ -227,6 +227,12 @@ END:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         }
     }
 
+    /// The room's REPLY to the invite's meeting.
+    fn answer(calendar: &Calendar, partstat: PartStat, comment: Option<&str>) -> String {
+        let uid = "040000008200E00074C5B7101A82E008";
+        reply(calendar, uid, room(), partstat, comment, now()).unwrap()
+    }
+
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z")
             .unwrap()
@@ -236,15 +242,7 @@ END:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     #[test]
     fn a_reply_names_the_meeting_and_only_the_room() {
         let calendar = &parse(INVITE).calendars[0];
-        let text = reply(
-            calendar,
-            "040000008200E00074C5B7101A82E008",
-            room(),
-            PartStat::Accepted,
-            None,
-            now(),
-        )
-        .unwrap();
+        let text = answer(calendar, PartStat::Accepted, None);
         let parsed = parse(&text);
         assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
         let c = &parsed.calendars[0];
@@ -274,15 +272,11 @@ END:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     #[test]
     fn a_decline_carries_the_comment() {
         let calendar = &parse(INVITE).calendars[0];
-        let text = reply(
+        let text = answer(
             calendar,
-            "040000008200E00074C5B7101A82E008",
-            room(),
             PartStat::Declined,
             Some("Room closed; renovation"),
-            now(),
-        )
-        .unwrap();
+        );
         let e = &parse(&text).calendars[0].events[0];
         assert_eq!(e.attendees[0].partstat.as_deref(), Some("DECLINED"));
         assert_eq!(
@@ -295,15 +289,7 @@ END:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     fn a_room_invited_through_a_list_still_answers_as_itself() {
         let calendar =
             &parse(&INVITE.replace("Room4@Example.com", "rooms@example.com")).calendars[0];
-        let text = reply(
-            calendar,
-            "040000008200E00074C5B7101A82E008",
-            room(),
-            PartStat::Accepted,
-            None,
-            now(),
-        )
-        .unwrap();
+        let text = answer(calendar, PartStat::Accepted, None);
         let me = &parse(&text).calendars[0].events[0].attendees[0];
         assert_eq!(me.email(), "room4@example.com");
         assert!(me.is_room());
