@@ -15,10 +15,13 @@ mod context;
 mod error;
 mod gcm;
 mod header;
+mod hmac_sha1;
 mod kdf;
 mod replay;
 mod rtcp;
 mod rtp;
+#[cfg(target_arch = "x86_64")]
+mod stitched_x86;
 mod suite;
 mod transform;
 

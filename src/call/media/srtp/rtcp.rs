@@ -24,9 +24,8 @@ impl Context {
         packet.reserve(INDEX_LEN + self.suite.rtcp_tag_len());
         match &self.rtcp {
             Transform::Cm(cm) => {
-                cm.apply(ssrc, u64::from(index), &mut packet[RTCP_CLEAR..]);
+                let tag = cm.seal(ssrc, u64::from(index), packet, RTCP_CLEAR, &word);
                 packet.extend_from_slice(&word);
-                let tag = cm.tag(packet, &[]);
                 packet.extend_from_slice(&tag[..self.suite.rtcp_tag_len()]);
             }
             Transform::Gcm(g) => {
@@ -69,14 +68,12 @@ impl Context {
         }
         match &self.rtcp {
             Transform::Cm(cm) => {
-                let (authenticated, tag) = packet.split_at_mut(plain_len + INDEX_LEN);
-                cm.verify(authenticated, &[], tag)?;
+                let (body, rest) = packet.split_at_mut(plain_len);
+                let tag = &rest[INDEX_LEN..];
                 if encrypted {
-                    cm.apply(
-                        ssrc,
-                        u64::from(index),
-                        &mut authenticated[RTCP_CLEAR..plain_len],
-                    );
+                    cm.open(ssrc, u64::from(index), body, RTCP_CLEAR, &word_bytes, tag)?;
+                } else {
+                    cm.verify(body, &word_bytes, tag)?;
                 }
             }
             Transform::Gcm(g) => {

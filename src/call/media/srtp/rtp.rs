@@ -42,9 +42,8 @@ impl Context {
         packet.reserve(tag_len);
         match &self.rtp {
             Transform::Cm(cm) => {
-                cm.apply(h.ssrc, index, &mut packet[h.len..]);
                 let roc = ((index >> 16) as u32).to_be_bytes();
-                let tag = cm.tag(packet, &roc);
+                let tag = cm.seal(h.ssrc, index, packet, h.len, &roc);
                 packet.extend_from_slice(&tag[..tag_len]);
             }
             Transform::Gcm(gcm) => {
@@ -76,8 +75,7 @@ impl Context {
         match &self.rtp {
             Transform::Cm(cm) => {
                 let roc = ((index >> 16) as u32).to_be_bytes();
-                cm.verify(body, &roc, tag)?;
-                cm.apply(h.ssrc, index, &mut body[h.len..]);
+                cm.open(h.ssrc, index, body, h.len, &roc, tag)?;
             }
             Transform::Gcm(gcm) => {
                 let iv = gcm.rtp_iv(h.ssrc, index);

@@ -1,6 +1,7 @@
 //! Known-answer and behaviour tests of the SRTP module.
 
 mod behaviour;
+mod stitched;
 mod vectors;
 
 /// Decodes hex, ignoring whitespace.
