@@ -12,7 +12,10 @@ use ctr::{CtrCore, flavors::Ctr128BE};
 use super::error::SrtpError;
 use super::hmac_sha1::HmacSha1;
 #[cfg(target_arch = "x86_64")]
-use super::stitched_x86 as stitched;
+use super::stitched_x86::{
+    self as stitched,
+    Direction::{Open, Seal},
+};
 
 /// An expanded AES key of either size (round keys computed once per session).
 // One per context, used on every packet: inline beats a box's extra indirection.
@@ -111,7 +114,7 @@ impl CmTransform {
         let iv = self.iv(ssrc, index);
         #[cfg(target_arch = "x86_64")]
         if let Some(keys) = &self.stitched {
-            return stitched::seal(keys, &self.mac, iv, packet, at, trailer);
+            return stitched::pass(keys, Seal, &self.mac, iv, packet, at, trailer);
         }
         self.aes.ctr_xor(&iv.to_be_bytes(), &mut packet[at..]);
         self.mac.tag(packet, trailer)
@@ -131,7 +134,7 @@ impl CmTransform {
         let iv = self.iv(ssrc, index);
         #[cfg(target_arch = "x86_64")]
         if let Some(keys) = &self.stitched {
-            let full = stitched::open(keys, &self.mac, iv, packet, at, trailer);
+            let full = stitched::pass(keys, Open, &self.mac, iv, packet, at, trailer);
             return check_tag(&full, tag).inspect_err(|_| {
                 // Counter mode is its own inverse: encrypting again restores the ciphertext.
                 self.aes.ctr_xor(&iv.to_be_bytes(), &mut packet[at..]);

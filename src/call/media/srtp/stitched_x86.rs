@@ -113,56 +113,54 @@ fn expand256(key: &[u8; 32]) -> [__m128i; 15] {
             rk[$i] = next(rk[$i - 2], _mm_aeskeygenassist_si128(rk[$i - 1], 0), 2);
         };
     }
-    even!(2, 0x01);
-    odd!(3);
-    even!(4, 0x02);
-    odd!(5);
-    even!(6, 0x04);
-    odd!(7);
-    even!(8, 0x08);
-    odd!(9);
-    even!(10, 0x10);
-    odd!(11);
-    even!(12, 0x20);
-    odd!(13);
+    macro_rules! pairs {
+        ($(($i:expr, $rcon:expr)),*) => {
+            $(
+                even!($i, $rcon);
+                odd!($i + 1);
+            )*
+        };
+    }
+    pairs!(
+        (2, 0x01),
+        (4, 0x02),
+        (6, 0x04),
+        (8, 0x08),
+        (10, 0x10),
+        (12, 0x20)
+    );
     even!(14, 0x40);
     rk
 }
 
-/// Encrypts `packet[at..]` with the counter blocks `iv`, `iv + 1`, ... and returns the
-/// HMAC-SHA1 of the result followed by `trailer`.
-pub(super) fn seal(
-    keys: &RoundKeys,
-    mac: &HmacSha1,
-    iv: u128,
-    packet: &mut [u8],
-    at: usize,
-    trailer: &[u8],
-) -> [u8; 20] {
-    // SAFETY: `RoundKeys` exists only where `available()` held.
-    unsafe {
-        match keys {
-            RoundKeys::A128(rk) => run::<11, true>(rk, mac, iv, packet, at, trailer),
-            RoundKeys::A256(rk) => run::<15, true>(rk, mac, iv, packet, at, trailer),
-        }
-    }
+/// Which way a packet goes through [`pass`].
+#[derive(Clone, Copy)]
+pub(super) enum Direction {
+    /// Encrypts `packet[at..]` and returns the HMAC-SHA1 of the result followed by `trailer`.
+    Seal,
+    /// Returns the HMAC-SHA1 of `packet || trailer` and decrypts `packet[at..]`, whatever
+    /// the tag: a caller that finds it wrong encrypts again to restore the packet.
+    Open,
 }
 
-/// Returns the HMAC-SHA1 of `packet || trailer` and decrypts `packet[at..]`, whatever the
-/// tag: a caller that finds it wrong encrypts again to restore the packet.
-pub(super) fn open(
+/// One packet through AES-CTR (counter blocks `iv`, `iv + 1`, ...) and HMAC-SHA1 at once.
+pub(super) fn pass(
     keys: &RoundKeys,
+    direction: Direction,
     mac: &HmacSha1,
     iv: u128,
     packet: &mut [u8],
     at: usize,
     trailer: &[u8],
 ) -> [u8; 20] {
-    // SAFETY: as for `seal`.
+    use Direction::{Open, Seal};
+    // SAFETY: `RoundKeys` exists only where `available()` held.
     unsafe {
-        match keys {
-            RoundKeys::A128(rk) => run::<11, false>(rk, mac, iv, packet, at, trailer),
-            RoundKeys::A256(rk) => run::<15, false>(rk, mac, iv, packet, at, trailer),
+        match (keys, direction) {
+            (RoundKeys::A128(rk), Seal) => run::<11, true>(rk, mac, iv, packet, at, trailer),
+            (RoundKeys::A128(rk), Open) => run::<11, false>(rk, mac, iv, packet, at, trailer),
+            (RoundKeys::A256(rk), Seal) => run::<15, true>(rk, mac, iv, packet, at, trailer),
+            (RoundKeys::A256(rk), Open) => run::<15, false>(rk, mac, iv, packet, at, trailer),
         }
     }
 }
