@@ -1,4 +1,4 @@
-//! roomd's parsers, compiled from the main tree for fuzzing (same files, no device around).
+//! roomd's parsers and SRTP, compiled from the main tree for fuzzing (same files, no device around).
 //! `validate` reaches the messages as `super::message`, so both sit at the crate root.
 
 #[path = "../../src/call/sip/message/mod.rs"]
@@ -7,3 +7,5 @@ pub mod message;
 pub mod sdp;
 #[path = "../../src/call/sip/validate.rs"]
 pub mod validate;
+#[path = "../../src/call/media/srtp/mod.rs"]
+pub mod srtp;
