@@ -2,7 +2,9 @@
 //! [`VideoSource`] gives access units at its frame rate, [`sender`] turns them into H.264
 //! RTP (RFC 6184) and keeps what it sent for retransmission, [`receiver`] reorders,
 //! reassembles and decides when to ask for a resend (generic NACK) or a key frame (PLI),
-//! and [`session`] glues both to SRTP and RTCP. The driver owns sockets and the clock.
+//! and [`session`] glues both to SRTP and RTCP. The driver owns sockets and the clock. On
+//! the simulated board the camera is a looped clip ([`clip`]) and the screen an Annex B
+//! file ([`recorder`]).
 //!
 //! ```text
 //! source -> FrameSender (packetize, SPS/PPS before IDR) -> SRTP -> History -> network
@@ -11,8 +13,10 @@
 //! RTCP out: SR/RR every 5 s, NACK/PLI as soon as the receiver wants them (RFC 4585)
 //! ```
 
+pub mod clip;
 pub mod history;
 pub mod receiver;
+pub mod recorder;
 pub mod sender;
 pub mod session;
 pub mod source;
@@ -20,6 +24,8 @@ pub mod source;
 #[cfg(test)]
 mod tests;
 
+pub use clip::ClipSource;
+pub use recorder::AnnexbRecorder;
 pub use session::{VideoSession, VideoStats};
 pub use source::{SyntheticSource, VideoSource};
 

@@ -3,10 +3,12 @@
 
 use std::time::{Duration, Instant};
 
+use super::clip::ClipSource;
 use super::history::History;
 use super::receiver::FrameReceiver;
+use super::recorder::AnnexbRecorder;
 use super::session::{VideoSession, VideoStats};
-use super::source::SyntheticSource;
+use super::source::{SyntheticSource, VideoSource};
 use crate::call::media::rtp::{FirEntry, RtcpPacket, RtpPacket, is_rtcp, write_compound};
 use crate::call::media::session::Outgoing;
 use crate::call::sdp::{Codec, CryptoSuite, Direction, NegotiatedStream, SrtpKeys, StreamKind};
@@ -55,28 +57,20 @@ struct Link {
 
 impl Link {
     fn new(srtp: bool) -> Link {
+        Link::with_sources(srtp, source(), source())
+    }
+
+    fn with_sources(srtp: bool, sa: Box<dyn VideoSource>, sb: Box<dyn VideoSource>) -> Link {
         let now = Instant::now();
         let (ka, kb) = if srtp {
             (Some((1, 2)), Some((2, 1)))
         } else {
             (None, None)
         };
-        let a = VideoSession::new(
-            &stream("10.0.0.2:5000", ka),
-            source(),
-            0xaaaa_0001,
-            now,
-            1 << 32,
-        )
-        .unwrap();
-        let b = VideoSession::new(
-            &stream("10.0.0.1:5000", kb),
-            source(),
-            0xbbbb_0002,
-            now,
-            1 << 32,
-        )
-        .unwrap();
+        let a =
+            VideoSession::new(&stream("10.0.0.2:5000", ka), sa, 0xaaaa_0001, now, 1 << 32).unwrap();
+        let b =
+            VideoSession::new(&stream("10.0.0.1:5000", kb), sb, 0xbbbb_0002, now, 1 << 32).unwrap();
         Link {
             a,
             b,
@@ -352,4 +346,77 @@ fn reordered_packets_still_make_whole_frames() {
     }
     assert_eq!(r.take_frame(), Some(key.to_vec()));
     assert_eq!(r.counts.frames_dropped, 0);
+}
+
+#[test]
+fn the_builtin_clip_loops_and_jumps_to_its_next_idr() {
+    let mut clip = ClipSource::builtin();
+    assert_eq!((clip.frame_count(), clip.frame_rate()), (30, 15));
+    let first = clip.next_frame(false);
+    let kinds: Vec<u8> = first.iter().map(|n| super::nal_type(n)).collect();
+    assert!(
+        kinds.starts_with(&[7, 8]) && kinds.contains(&5),
+        "{kinds:?}"
+    );
+    for _ in 0..3 {
+        assert!(!super::is_key_frame(&clip.next_frame(false)));
+    }
+    // Asked for a key frame at frame 4, it jumps to frame 15, the next IDR.
+    let key = clip.next_frame(true);
+    assert!(super::is_key_frame(&key));
+    for _ in 16..30 {
+        assert!(!super::is_key_frame(&clip.next_frame(false)));
+    }
+    assert_eq!(clip.next_frame(false), first, "it loops");
+}
+
+#[test]
+fn clips_without_an_idr_are_refused_and_garbage_never_panics() {
+    assert!(ClipSource::from_annexb(&[0, 0, 1, 0x41, 0x80, 1, 2], 15).is_err());
+    assert!(ClipSource::from_annexb(&[], 15).is_err());
+    let mut x = 99u64;
+    for _ in 0..500 {
+        let bytes: Vec<u8> = (0..(x % 200))
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                [0, 0, 1, 0x65, 0x67, 0x41, x as u8][(x % 7) as usize]
+            })
+            .collect();
+        if let Ok(mut clip) = ClipSource::from_annexb(&bytes, 15) {
+            for _ in 0..5 {
+                clip.next_frame(x.is_multiple_of(2));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_clip_arrives_frame_for_frame_and_is_recorded_as_sent() {
+    let mut link = Link::with_sources(
+        true,
+        Box::new(ClipSource::builtin()),
+        Box::new(ClipSource::builtin()),
+    );
+    link.drop_a.push(7);
+    link.drop_once = true;
+    link.run(Duration::from_millis(2990));
+    let mut reference = ClipSource::builtin();
+    let dir = std::env::temp_dir().join(format!("roomd-video-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("call-1.h264");
+    let mut recorder = AnnexbRecorder::create(&path).unwrap();
+    let mut frames = 0;
+    while let Some(frame) = link.b.take_frame() {
+        assert_eq!(frame, reference.next_frame(false), "frame {frames}");
+        recorder.push(&frame).unwrap();
+        frames += 1;
+    }
+    assert!(frames >= 44, "{frames}");
+    assert_eq!(link.a.stats().packets_retransmitted, 1);
+    let written = std::fs::read(&path).unwrap();
+    let nals = crate::call::media::rtp::h264::split_annexb(&written);
+    assert!(nals.len() >= frames);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
