@@ -4,6 +4,7 @@
 //! and reassembled into access units for the sink, with NACK and PLI sent back as the
 //! receiver asks. RTCP SR/RR go out every few seconds, as for audio.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -57,6 +58,8 @@ pub struct VideoStats {
     pub round_trip_ms: Option<u64>,
     /// Frames per second we send (the source's rate).
     pub frame_rate: u32,
+    /// Complete frames received in the last second.
+    pub receive_frame_rate: u32,
 }
 
 pub struct VideoSession {
@@ -86,6 +89,8 @@ pub struct VideoSession {
     pending_since: Option<Instant>,
     /// When the far end's current SSRC last sent RTP.
     last_rtp: Option<Instant>,
+    /// When each frame of the last second was completed, for the received frame rate.
+    frame_times: VecDeque<Instant>,
     counters: VideoStats,
 }
 
@@ -169,6 +174,7 @@ impl VideoSession {
             pending: Vec::new(),
             pending_since: None,
             last_rtp: None,
+            frame_times: VecDeque::new(),
             counters,
         })
     }
@@ -201,6 +207,11 @@ impl VideoSession {
         Ok(())
     }
 
+    /// RTCP goes to the RTP address (rtcp-mux), so it should leave from the RTP port.
+    pub fn rtcp_muxed(&self) -> bool {
+        self.remote_rtcp == self.remote
+    }
+
     pub fn poll_timeout(&self) -> Instant {
         let mut t = self.next_frame.min(self.next_rtcp);
         if let Some(r) = self.receiver.poll_timeout() {
@@ -214,6 +225,7 @@ impl VideoSession {
 
     /// Everything due at `now`: video frames, retransmissions, feedback and reports.
     pub fn poll_transmit(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
+        self.prune_frame_times(now);
         out.append(&mut self.pending);
         self.pending_since = None;
         if now > self.next_frame + self.interval * MAX_CATCH_UP {
@@ -370,8 +382,24 @@ impl VideoSession {
         self.counters.packets_received += 1;
         self.counters.bytes_received += packet.payload.len() as u64;
         self.stats.on_packet(now, header.sequence, header.timestamp);
+        let before = self.receiver.counts.frames;
         self.receiver
             .on_packet(now, header.sequence, header.marker, packet.payload);
+        for _ in before..self.receiver.counts.frames {
+            self.frame_times.push_back(now);
+        }
+        self.prune_frame_times(now);
+    }
+
+    fn prune_frame_times(&mut self, now: Instant) {
+        while self
+            .frame_times
+            .front()
+            .is_some_and(|&t| now.saturating_duration_since(t) >= Duration::from_secs(1))
+            || self.frame_times.len() > 240
+        {
+            self.frame_times.pop_front();
+        }
     }
 
     fn on_rtcp(&mut self, now: Instant, packet: RtcpPacket) {
@@ -439,6 +467,7 @@ impl VideoSession {
             nacks_sent: r.nacks_sent,
             plis_sent: r.plis_sent,
             packets_lost: self.stats.lost(),
+            receive_frame_rate: self.frame_times.len() as u32,
             jitter_ms: self.stats.jitter_ms(),
             ..self.counters.clone()
         }
