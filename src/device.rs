@@ -84,7 +84,7 @@ impl Device {
         crate::ui::extensions::install(&bus, &options.data);
         crate::calendar::bookings::install(&bus, &options.data);
         let video = crate::video::install(&bus, &board);
-        let video_loss = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let video_loss = Arc::new(crate::call::media::runner::VideoLoss::default());
         if board.simulated {
             services::simulation::install(&bus, &video, video_loss.clone());
         } else {
@@ -101,7 +101,7 @@ impl Device {
                 recordings: board.simulated.then(|| options.data.join("recordings")),
                 // Its camera is a clip; other boards have no video encoder yet.
                 video: board.simulated,
-                video_drop_every: video_loss,
+                video_loss,
             },
         );
         let program = match &options.macro_host {

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use common::peers::{Account, Baresip};
 use common::{Client, Roomd};
 use serde_json::{Value as Json, json};
 
@@ -176,4 +177,97 @@ async fn a_lossy_network_is_repaired_by_resends_and_key_frames() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let recording = b.data.join(format!("recordings/call-{call_b}.h264"));
     assert!(decoded_frames(&recording) >= 60);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn baresip_video_reaches_roomd_and_a_pli_brings_a_key_frame() {
+    let roomd = Roomd::start();
+    let mut c = roomd.connect().await;
+    c.configure("Conference Encryption Mode", "On").await;
+    c.configure("Conference AutoAnswer Mode", "On").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let target = format!("sip:roomd@127.0.0.1:{}", roomd.sip_port);
+    let bob = tokio::task::spawn_blocking(move || {
+        // baresip-ffmpeg: libx264 and a test-pattern camera, SDES-SRTP required.
+        let mut bob = Baresip::start_with_video(Account {
+            user: "bob",
+            srtp_mandatory: true,
+            auto_answer: false,
+            registrar: None,
+            tone_hz: 1000,
+        });
+        bob.command("dial", Some(&target));
+        bob.wait_event("CALL_ESTABLISHED", Duration::from_secs(10));
+        bob
+    })
+    .await
+    .unwrap();
+    let calls = c
+        .wait_until("Status Call", 10, |v| v[0]["Status"] == "Connected")
+        .await;
+    let call = calls[0]["id"].as_u64().unwrap();
+    let path = format!("Status MediaChannels Call {call} Channel 3");
+    let first = c.wait_until(&path, 15, |v| frames(v) >= 20).await;
+    assert_eq!(first["Encryption"], "On", "{first}");
+    assert_eq!(first["Video"]["Protocol"], "H264");
+    let keys = first["Video"]["IntraFrames"].as_i64().unwrap();
+    assert!(keys >= 1, "{first}");
+    assert_eq!(first["Video"]["PictureLossIndications"], 0, "{first}");
+
+    // Half of baresip's video is lost on the way in: roomd gives up frames and sends PLI.
+    c.ok(
+        "xCommand/Simulation/Network/VideoLoss",
+        json!({"EveryNth": 2, "Direction": "Incoming"}),
+    )
+    .await;
+    c.wait_until(&path, 10, |v| {
+        v["Video"]["PictureLossIndications"].as_i64().unwrap_or(0) >= 1
+    })
+    .await;
+    c.ok(
+        "xCommand/Simulation/Network/VideoLoss",
+        json!({"EveryNth": 0, "Direction": "Incoming"}),
+    )
+    .await;
+    // baresip answers a PLI with a key frame, and the picture comes back.
+    let before = frames(&c.wait_until(&path, 2, |_| true).await);
+    let healed = c
+        .wait_until(&path, 10, |v| {
+            v["Video"]["IntraFrames"].as_i64().unwrap_or(0) > keys && frames(v) >= before + 15
+        })
+        .await;
+    assert!(
+        healed["Video"]["FramesDropped"].as_i64().unwrap() >= 1,
+        "{healed}"
+    );
+
+    let bob = tokio::task::spawn_blocking(move || {
+        let mut bob = bob;
+        bob.command("hangup", None);
+        bob.wait_event("CALL_CLOSED", Duration::from_secs(5));
+        bob
+    })
+    .await
+    .unwrap();
+    drop(bob);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let recording = roomd.data.join(format!("recordings/call-{call}.h264"));
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
+        .args(["-show_entries", "stream=codec_name,nb_read_frames"])
+        .args(["-of", "default=noprint_wrappers=1"])
+        .arg(&recording)
+        .output()
+        .expect("ffprobe runs (installed by scripts/test)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("codec_name=h264"),
+        "{text}"
+    );
+    let n: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("nb_read_frames="))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(n >= 35, "{} decodes to {n} frames", recording.display());
 }

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU32;
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -12,7 +11,7 @@ use super::audio::Source;
 use super::ports::Pool;
 use super::ports::SocketPair;
 use super::rtp::ntp_from_system_time;
-use super::runner::{self, MediaCommand, MediaEvent, VideoPart};
+use super::runner::{self, MediaCommand, MediaEvent, VideoLoss, VideoPart};
 use super::session::AudioSession;
 use super::video::{ClipSource, VideoSession};
 use crate::call::sdp::{Negotiated, NegotiatedStream, StreamKind};
@@ -29,9 +28,8 @@ pub struct MediaSettings {
     /// Main video runs only where there is a camera to send: the simulated board's is the
     /// built-in clip. Elsewhere video lines are negotiated but carry nothing yet.
     pub video: bool,
-    /// Drop every Nth outgoing video RTP packet (0 = none): the simulated board's lossy
-    /// network, set by `Simulation Network VideoLoss`.
-    pub video_drop_every: Arc<AtomicU32>,
+    /// The simulated board's lossy network, set by `Simulation Network VideoLoss`.
+    pub video_loss: Arc<VideoLoss>,
 }
 
 impl MediaSettings {
@@ -150,7 +148,7 @@ impl Manager {
             session,
             sockets,
             recording: self.recording(call, "h264"),
-            drop_every: self.settings.video_drop_every.clone(),
+            loss: self.settings.video_loss.clone(),
         })
     }
 

@@ -14,6 +14,7 @@ use tokio::time::Instant as TokioInstant;
 
 use super::audio::WavRecorder;
 use super::ports::SocketPair;
+use super::rtp::is_rtcp;
 use super::session::{AudioSession, AudioStats, Outgoing};
 use super::video::{AnnexbRecorder, VideoSession, VideoStats};
 use crate::call::sdp::NegotiatedStream;
@@ -40,14 +41,21 @@ pub enum MediaEvent {
     VideoStats { call: CallId, stats: VideoStats },
 }
 
+/// The simulated board's lossy network for video: drop every Nth RTP packet sent or
+/// received (0 = none). RTCP always passes, as the feedback must for repair to be seen.
+#[derive(Debug, Default)]
+pub struct VideoLoss {
+    pub outgoing_every: AtomicU32,
+    pub incoming_every: AtomicU32,
+}
+
 /// A call's main video, ready to run: the session, its sockets, where to record what
-/// arrives, and the simulated board's loss knob (drop every Nth outgoing RTP packet, 0 =
-/// none).
+/// arrives, and the simulated board's loss knob.
 pub struct VideoPart {
     pub session: VideoSession,
     pub sockets: SocketPair,
     pub recording: Option<PathBuf>,
-    pub drop_every: Arc<AtomicU32>,
+    pub loss: Arc<VideoLoss>,
 }
 
 struct RunningVideo {
@@ -55,8 +63,9 @@ struct RunningVideo {
     rtp: UdpSocket,
     rtcp: UdpSocket,
     recorder: Option<AnnexbRecorder>,
-    drop_every: Arc<AtomicU32>,
+    loss: Arc<VideoLoss>,
     sent: u32,
+    received: u32,
 }
 
 fn now() -> std::time::Instant {
@@ -115,12 +124,12 @@ pub async fn run(
             }
             got = recv(video.as_ref().map(|v| &v.rtp), &mut vrtp_buf) => {
                 if let (Ok(n), Some(v)) = (got, video.as_mut()) {
-                    v.session.handle_datagram(now(), vrtp_buf[..n].to_vec());
+                    v.receive(now(), &vrtp_buf[..n]);
                 }
             }
             got = recv(video.as_ref().map(|v| &v.rtcp), &mut vrtcp_buf) => {
                 if let (Ok(n), Some(v)) = (got, video.as_mut()) {
-                    v.session.handle_datagram(now(), vrtcp_buf[..n].to_vec());
+                    v.receive(now(), &vrtcp_buf[..n]);
                 }
             }
             command = commands.recv() => match command {
@@ -200,8 +209,9 @@ fn start_video(call: CallId, part: VideoPart) -> Option<RunningVideo> {
         rtp,
         rtcp,
         recorder,
-        drop_every: part.drop_every,
+        loss: part.loss,
         sent: 0,
+        received: 0,
     })
 }
 
@@ -209,13 +219,10 @@ impl RunningVideo {
     /// Sends what the session has due; the loss knob drops some RTP on the way out.
     fn transmit(&mut self, now: std::time::Instant, out: &mut Vec<Outgoing>) {
         self.session.poll_transmit(now, out);
-        let every = self.drop_every.load(Ordering::Relaxed);
+        let every = self.loss.outgoing_every.load(Ordering::Relaxed);
         for packet in out.drain(..) {
-            if !packet.rtcp && every > 0 {
-                self.sent = self.sent.wrapping_add(1);
-                if self.sent.is_multiple_of(every) {
-                    continue;
-                }
+            if !packet.rtcp && drops(&mut self.sent, every) {
+                continue;
             }
             // With rtcp-mux, RTCP leaves from the RTP port too (RFC 5761 §5.1.1).
             let muxed = self.session.rtcp_muxed();
@@ -226,6 +233,15 @@ impl RunningVideo {
             };
             let _ = socket.try_send_to(&packet.bytes, packet.to);
         }
+    }
+
+    /// A datagram from the video sockets, unless the simulated network loses it.
+    fn receive(&mut self, now: std::time::Instant, bytes: &[u8]) {
+        let every = self.loss.incoming_every.load(Ordering::Relaxed);
+        if !is_rtcp(bytes) && drops(&mut self.received, every) {
+            return;
+        }
+        self.session.handle_datagram(now, bytes.to_vec());
     }
 
     /// Writes received frames to the recording. False once, when writing fails.
@@ -240,6 +256,15 @@ impl RunningVideo {
         }
         true
     }
+}
+
+/// Counts a packet; true for every `every`th (never when `every` is 0).
+fn drops(count: &mut u32, every: u32) -> bool {
+    if every == 0 {
+        return false;
+    }
+    *count = count.wrapping_add(1);
+    count.is_multiple_of(every)
 }
 
 fn adopt(socket: std::net::UdpSocket) -> std::io::Result<UdpSocket> {

@@ -154,18 +154,24 @@ impl FrameReceiver {
         self.drain();
     }
 
-    /// Feeds the depacketizer everything that is now in order.
+    /// Feeds the depacketizer everything that is now in order. A number up to the highest
+    /// seen that is neither buffered nor awaited was given up: it is skipped, and the
+    /// depacketizer sees the gap and drops its frame.
     fn drain(&mut self) {
         let Some(mut next) = self.next else { return };
-        while let Some((marker, payload)) = self.buffer.remove(&next) {
-            let unit = self.depacketizer.push(&payload, marker, next as u16);
-            if marker {
-                let lost = self.depacketizer.take_loss();
-                match unit {
-                    Some(nals) => self.on_access_unit(nals, lost),
-                    None if lost => self.on_access_unit(Vec::new(), true),
-                    None => {}
+        loop {
+            if let Some((marker, payload)) = self.buffer.remove(&next) {
+                let unit = self.depacketizer.push(&payload, marker, next as u16);
+                if marker {
+                    let lost = self.depacketizer.take_loss();
+                    match unit {
+                        Some(nals) => self.on_access_unit(nals, lost),
+                        None if lost => self.on_access_unit(Vec::new(), true),
+                        None => {}
+                    }
                 }
+            } else if next > self.highest || self.missing.contains_key(&next) {
+                break;
             }
             next += 1;
         }
@@ -205,16 +211,6 @@ impl FrameReceiver {
         if !expired.is_empty() {
             for seq in &expired {
                 self.missing.remove(seq);
-            }
-            // Skip what was given up; the depacketizer sees the gap and drops the frame.
-            if let Some(mut next) = self.next {
-                while next <= self.highest
-                    && !self.buffer.contains_key(&next)
-                    && !self.missing.contains_key(&next)
-                {
-                    next += 1;
-                }
-                self.next = Some(next);
             }
             self.want_pli = true;
             self.drain();

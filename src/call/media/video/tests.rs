@@ -420,3 +420,55 @@ fn the_clip_arrives_frame_for_frame_and_is_recorded_as_sent() {
     assert!(nals.len() >= frames);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn heavy_loss_of_single_packet_frames_recovers_once_the_link_heals() {
+    let small = || Box::new(SyntheticSource::new(15, 100_000, 400, 60));
+    let mut link = Link::with_sources(true, small(), small());
+    link.run(Duration::from_millis(500));
+    link.drop_a = (0..2000).filter(|k| k % 2 == 1).collect();
+    link.run(Duration::from_millis(1500));
+    link.drop_a.clear();
+    let before = link.b.stats();
+    link.run(Duration::from_secs(2));
+    let (a, b) = (link.a.stats(), link.b.stats());
+    assert!(b.plis_sent >= 1, "{b:?}");
+    assert!(
+        b.frames_received >= before.frames_received + 20,
+        "{before:?}\n{b:?}\n{a:?}"
+    );
+}
+
+#[test]
+fn gaps_given_up_together_do_not_stall_the_stream() {
+    let start = Instant::now();
+    let mut r = FrameReceiver::new();
+    // One-packet frames; every other one lost (as a lossy link does), then none.
+    let frame = |k: u8| vec![if k == 0 { 0x65 } else { 0x41 }, k];
+    for seq in 0u16..40 {
+        if (1..20).contains(&seq) && seq % 2 == 1 {
+            continue;
+        }
+        let now = start + Duration::from_millis(u64::from(seq) * 10);
+        r.on_packet(now, 1000 + seq, true, &frame(seq as u8));
+        r.poll(now);
+    }
+    r.poll(start + Duration::from_secs(2));
+    let got = std::iter::from_fn(|| r.take_frame()).count();
+    assert_eq!(
+        got, 1,
+        "only the key frame: the rest cannot be decoded without it"
+    );
+    // A key frame after the gaps were given up is shown, and so is what follows.
+    for seq in 40u16..45 {
+        let header = if seq == 40 { 0x65 } else { 0x41 };
+        r.on_packet(
+            start + Duration::from_secs(3),
+            1000 + seq,
+            true,
+            &[header, 1],
+        );
+    }
+    assert_eq!(std::iter::from_fn(|| r.take_frame()).count(), 5);
+    assert!(r.counts.plis_sent >= 1);
+}
