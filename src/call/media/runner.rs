@@ -102,7 +102,8 @@ pub async fn run(
     });
     let mut rtp_buf = vec![0u8; 2048];
     let mut rtcp_buf = vec![0u8; 2048];
-    let mut vrtp_buf = vec![0u8; 2048];
+    // Video peers in packetization-mode 0 send each NAL whole, however large.
+    let mut vrtp_buf = vec![0u8; 65536];
     let mut vrtcp_buf = vec![0u8; 2048];
     let mut out: Vec<Outgoing> = Vec::new();
     let mut next_stats = TokioInstant::now() + Duration::from_secs(1);

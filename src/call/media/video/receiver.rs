@@ -252,6 +252,12 @@ impl FrameReceiver {
         nack.chain(give_up).chain(pli).min()
     }
 
+    /// Packets held back plus packets awaited (bounded by the largest gap repaired).
+    #[cfg(test)]
+    pub fn held(&self) -> usize {
+        self.buffer.len() + self.missing.len()
+    }
+
     /// The next complete, decodable access unit, oldest first.
     pub fn take_frame(&mut self) -> Option<Vec<Vec<u8>>> {
         self.frames.pop_front()

@@ -472,3 +472,31 @@ fn gaps_given_up_together_do_not_stall_the_stream() {
     assert_eq!(std::iter::from_fn(|| r.take_frame()).count(), 5);
     assert!(r.counts.plis_sent >= 1);
 }
+
+#[test]
+fn a_receiver_fed_random_packets_never_panics_and_stays_bounded() {
+    let start = Instant::now();
+    let mut r = FrameReceiver::new();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for i in 0..20_000u64 {
+        let now = start + Duration::from_millis(i / 4);
+        let seq = if i % 3 == 0 {
+            next() as u16
+        } else {
+            (i / 2) as u16
+        };
+        let len = (next() % 40) as usize;
+        let payload: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        r.on_packet(now, seq, next() % 4 == 0, &payload);
+        let feedback = r.poll(now);
+        assert!(feedback.nack.len() <= 200);
+        assert!(r.held() <= 1001, "{}", r.held());
+        while r.take_frame().is_some() {}
+    }
+}
