@@ -97,7 +97,7 @@ async fn two_rooms_see_each_other_and_the_recordings_decode() {
         assert!(incoming["Netstat"]["Packets"].as_i64().unwrap() >= 40);
         assert_eq!(incoming["Netstat"]["SrtpAuthFailures"], 0, "{incoming}");
         let rate = incoming["Video"]["FrameRate"].as_i64().unwrap();
-        assert!((10..=20).contains(&rate), "{incoming}");
+        assert!((5..=20).contains(&rate), "about 15 fps: {incoming}");
         let path = format!("Status MediaChannels Call {call} Channel 4");
         let outgoing = c.wait_until(&path, 5, |v| frames(v) >= 40).await;
         assert_eq!(outgoing["Direction"], "Outgoing");
