@@ -2,7 +2,9 @@
 //! SRTP; each sends its camera (the built-in H.264 clip) and records what it receives to
 //! `<data>/recordings/call-<n>.h264`, which must decode (ffprobe, installed by
 //! scripts/test). With the simulated network dropping some of one side's video, the other
-//! side asks for resends (NACK) and fresh pictures (PLI), and frames keep arriving.
+//! side asks for resends (NACK) and fresh pictures (PLI), and frames keep arriving. Hold stops
+//! the held side's video. baresip (baresip-ffmpeg: libx264, a test-pattern camera) and roomd
+//! decode each other's video, and baresip answers roomd's PLI with a key frame.
 
 mod common;
 
@@ -218,7 +220,7 @@ async fn the_held_side_stops_sending_and_resumes_with_a_key_frame() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn baresip_video_reaches_roomd_and_a_pli_brings_a_key_frame() {
+async fn baresip_and_roomd_see_each_other_and_a_pli_brings_a_key_frame() {
     let roomd = Roomd::start();
     let mut c = roomd.connect().await;
     c.configure("Conference Encryption Mode", "On").await;
@@ -281,6 +283,24 @@ async fn baresip_video_reaches_roomd_and_a_pli_brings_a_key_frame() {
 
     let bob = tokio::task::spawn_blocking(move || {
         let mut bob = bob;
+        // What baresip's decoder made of roomd's clip (`vidisp: fakevideo 320 x 180 frames=N`).
+        bob.command("video_debug", None);
+        let reply = bob.wait_response("video_debug", Duration::from_secs(5));
+        let text = reply["data"].as_str().unwrap_or("").to_string();
+        let shown = text
+            .lines()
+            .find(|l| l.contains("vidisp:"))
+            .unwrap_or_else(|| panic!("no vidisp line in {text}"));
+        assert!(shown.contains("320 x 180"), "{text}");
+        let decoded: u64 = shown
+            .rsplit("frames=")
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        assert!(
+            decoded >= 40,
+            "baresip showed {decoded} frames of roomd's: {text}"
+        );
         bob.command("hangup", None);
         bob.wait_event("CALL_CLOSED", Duration::from_secs(5));
         bob
