@@ -84,8 +84,9 @@ impl Device {
         crate::ui::extensions::install(&bus, &options.data);
         crate::calendar::bookings::install(&bus, &options.data);
         let video = crate::video::install(&bus, &board);
+        let video_loss = Arc::new(crate::call::media::runner::VideoLoss::default());
         if board.simulated {
-            services::simulation::install(&bus, &video);
+            services::simulation::install(&bus, &video, video_loss.clone());
         } else {
             follow_hotplug(&board, &video);
         }
@@ -98,6 +99,9 @@ impl Device {
                 source: board.audio_source.clone(),
                 // The simulated board's loudspeaker is a WAV file per call.
                 recordings: board.simulated.then(|| options.data.join("recordings")),
+                // Its camera is a clip; other boards have no video encoder yet.
+                video: board.simulated,
+                video_loss,
             },
         );
         let program = match &options.macro_host {

@@ -281,6 +281,15 @@ impl Calls {
                     log(media_status::publish(&self.media_status, call, &stats));
                 }
             }
+            MediaEvent::VideoStats { call, stats } => {
+                if self.record(call).is_some() {
+                    log(media_status::publish_video(
+                        &self.media_status,
+                        call,
+                        &stats,
+                    ));
+                }
+            }
         }
     }
 

@@ -1,12 +1,14 @@
 //! The simulated board's hardware controls: only on boards marked `simulated`. They drive the
 //! clock and the video hardware (displays and sources plugged in, a far-end presentation), the
-//! way the real board's drivers would.
+//! way the real board's drivers would, and a lossy network for calls' video.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::Map;
 
+use crate::call::media::runner::VideoLoss;
 use crate::clock::iso8601;
 use crate::video::{Display, Video};
 use crate::xapi::{Bus, Value};
@@ -15,7 +17,20 @@ fn connector(inv: &crate::xapi::Invocation) -> u32 {
     inv.params.int("Connector").unwrap_or(0).max(0) as u32
 }
 
-pub fn install(bus: &Arc<Bus>, video: &Arc<Video>) {
+/// `video_loss` is read by every call's media task: drop every Nth video packet.
+pub fn install(bus: &Arc<Bus>, video: &Arc<Video>, video_loss: Arc<VideoLoss>) {
+    bus.handle_sync("Simulation Network VideoLoss", move |inv| {
+        let every = inv.params.int("EveryNth").unwrap_or(0).clamp(0, 1000) as u32;
+        let direction = inv.params.text("Direction").unwrap_or_default();
+        let knob = if direction == "Incoming" {
+            &video_loss.incoming_every
+        } else {
+            &video_loss.outgoing_every
+        };
+        knob.store(every, Ordering::Relaxed);
+        tracing::info!("simulated network drops every {every}th {direction} video packet");
+        Ok(Map::new())
+    });
     let clock = bus.clock().clone();
     bus.handle_sync("Simulation Clock Advance", move |inv| {
         let seconds = inv.params.int("Seconds").unwrap_or(0).max(0) as u64;

@@ -168,8 +168,31 @@ pub struct Account<'a> {
     pub tone_hz: u32,
 }
 
+/// What baresip needs for H.264 video (baresip-ffmpeg): libavcodec's H.264 and a test-pattern
+/// camera, with frames shown nowhere.
+const BARESIP_VIDEO: &str = "
+module\t\t\tavcodec.so
+module\t\t\tfakevideo.so
+video_source\t\tfakevideo,nil
+video_display\t\tfakevideo,nil
+video_size\t\t320x240
+video_bitrate\t\t300000
+video_fps\t\t15
+avcodec_h264enc\t\tlibx264
+avcodec_h264dec\t\th264
+";
+
 impl Baresip {
     pub fn start(account: Account) -> Baresip {
+        Baresip::start_with(account, "")
+    }
+
+    /// baresip that also sends and receives H.264 video.
+    pub fn start_with_video(account: Account) -> Baresip {
+        Baresip::start_with(account, BARESIP_VIDEO)
+    }
+
+    fn start_with(account: Account, extra_config: &str) -> Baresip {
         let dir = tempfile::tempdir().unwrap();
         let sip_port = free_port();
         let ctrl_port = free_port();
@@ -187,7 +210,8 @@ impl Baresip {
             ],
         )
         // The microphone: a sine at the account's frequency (the template says 440 Hz).
-        .replace("ausine,440", &format!("ausine,{}", account.tone_hz));
+        .replace("ausine,440", &format!("ausine,{}", account.tone_hz))
+            + extra_config;
         std::fs::write(dir.path().join("config"), config).unwrap();
         let mediaenc = if account.srtp_mandatory {
             ";mediaenc=srtp-mand"

@@ -3,14 +3,17 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::audio::Source;
 use super::ports::Pool;
+use super::ports::SocketPair;
 use super::rtp::ntp_from_system_time;
-use super::runner::{self, MediaCommand, MediaEvent};
+use super::runner::{self, MediaCommand, MediaEvent, VideoLoss, VideoPart};
 use super::session::AudioSession;
+use super::video::{ClipSource, VideoSession};
 use crate::call::sdp::{Negotiated, NegotiatedStream, StreamKind};
 use crate::call::sip::endpoint::{CallId, Event};
 
@@ -19,8 +22,14 @@ use crate::call::sip::endpoint::{CallId, Event};
 pub struct MediaSettings {
     /// `tone:<Hz>` or `wav:<path>`.
     pub source: String,
-    /// Each call's received audio is written to `<dir>/call-<id>.wav` (simulated board).
+    /// Each call's received audio is written to `<dir>/call-<id>.wav` and its main video
+    /// to `<dir>/call-<id>.h264` (simulated board).
     pub recordings: Option<PathBuf>,
+    /// Main video runs only where there is a camera to send: the simulated board's is the
+    /// built-in clip. Elsewhere video lines are negotiated but carry nothing yet.
+    pub video: bool,
+    /// The simulated board's lossy network, set by `Simulation Network VideoLoss`.
+    pub video_loss: Arc<VideoLoss>,
 }
 
 impl MediaSettings {
@@ -90,10 +99,8 @@ impl Manager {
                 return;
             }
         };
-        let recording = self.settings.recordings.as_ref().and_then(|dir| {
-            std::fs::create_dir_all(dir).ok()?;
-            Some(dir.join(format!("call-{call}.wav")))
-        });
+        let recording = self.recording(call, "wav");
+        let video = sockets.video.and_then(|pair| self.video(call, media, pair));
         let (tx, rx) = mpsc::unbounded_channel();
         self.running.insert(
             call,
@@ -105,20 +112,61 @@ impl Manager {
         tokio::spawn(runner::run(
             call,
             session,
-            sockets,
+            sockets.audio,
+            video,
             rx,
             self.events.clone(),
             recording,
         ));
     }
 
+    /// Where the simulated board records this call's received `ext` media.
+    fn recording(&self, call: CallId, ext: &str) -> Option<PathBuf> {
+        let dir = self.settings.recordings.as_ref()?;
+        std::fs::create_dir_all(dir).ok()?;
+        Some(dir.join(format!("call-{call}.{ext}")))
+    }
+
+    /// The call's main video, if it agreed on H.264 and this board has a camera.
+    fn video(&self, call: CallId, media: &Negotiated, sockets: SocketPair) -> Option<VideoPart> {
+        if !self.settings.video {
+            return None;
+        }
+        let stream = video_of(media).filter(|s| s.remote.is_some())?;
+        let mut ssrc = [0u8; 4];
+        rand::fill(&mut ssrc);
+        let session = VideoSession::new(
+            stream,
+            Box::new(ClipSource::builtin()),
+            u32::from_be_bytes(ssrc),
+            std::time::Instant::now(),
+            ntp_from_system_time(std::time::SystemTime::now()),
+        )
+        .map_err(|e| tracing::info!("call {call}: no video: {e}"))
+        .ok()?;
+        Some(VideoPart {
+            session,
+            sockets,
+            recording: self.recording(call, "h264"),
+            loss: self.settings.video_loss.clone(),
+        })
+    }
+
     fn update(&mut self, call: CallId, media: &Negotiated) {
-        let (Some(running), Some(stream)) = (self.running.get(&call), audio_of(media)) else {
+        let Some(running) = self.running.get(&call) else {
             return;
         };
-        let _ = running
-            .commands
-            .send(MediaCommand::Update(Box::new(stream.clone())));
+        if let Some(stream) = audio_of(media) {
+            let _ = running
+                .commands
+                .send(MediaCommand::Update(Box::new(stream.clone())));
+        }
+        // A video line turned off (port 0) comes as a disabled stream: it stops sending.
+        if let Some(stream) = video_of(media) {
+            let _ = running
+                .commands
+                .send(MediaCommand::UpdateVideo(Box::new(stream.clone())));
+        }
     }
 
     fn stop(&mut self, call: CallId) {
@@ -144,6 +192,14 @@ impl Manager {
             _ => Some((digits, reply)),
         }
     }
+}
+
+/// The call's main video line, on or off.
+fn video_of(media: &Negotiated) -> Option<&NegotiatedStream> {
+    media
+        .streams
+        .iter()
+        .find(|s| s.kind == StreamKind::MainVideo)
 }
 
 /// The call's audio stream, if it is on.

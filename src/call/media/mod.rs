@@ -1,6 +1,7 @@
 //! Media for calls: SRTP (`srtp`), RTP and RTCP (`rtp`), audio codecs and the simulated
-//! board's sound (`audio`), one call's audio stream as a sans-IO `session`, and the parts
-//! that give it sockets (`ports`, `runner`, `manager`).
+//! board's sound (`audio`), one call's audio stream as a sans-IO `session`, its main video
+//! as a sans-IO `video` session, and the parts that give them sockets (`ports`, `runner`,
+//! `manager`).
 
 pub mod audio;
 pub mod manager;
@@ -9,3 +10,4 @@ pub mod rtp;
 pub mod runner;
 pub mod session;
 pub mod srtp;
+pub mod video;
