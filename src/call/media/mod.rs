@@ -1,6 +1,6 @@
 //! Media for calls: SRTP (`srtp`), RTP and RTCP (`rtp`), audio codecs and the simulated
 //! board's sound (`audio`), one call's audio stream as a sans-IO `session`, its main video
-//! as a sans-IO `video` session, and the parts that give them sockets (`ports`, `runner`,
+//! as a sans-IO `video` session (what both take from the SDP in `stream_keys`), and the parts that give them sockets (`ports`, `runner`,
 //! `manager`).
 
 pub mod audio;
@@ -10,4 +10,5 @@ pub mod rtp;
 pub mod runner;
 pub mod session;
 pub mod srtp;
+mod stream_keys;
 pub mod video;

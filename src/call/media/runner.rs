@@ -155,7 +155,12 @@ pub async fn run(
         }
         session.poll_transmit(now(), &mut out);
         for packet in out.drain(..) {
-            let socket = if packet.rtcp { &rtcp } else { &rtp };
+            // With rtcp-mux, RTCP leaves from the RTP port too (RFC 5761 §5.1.1).
+            let socket = if packet.rtcp && !session.rtcp_muxed() {
+                &rtcp
+            } else {
+                &rtp
+            };
             let _ = socket.try_send_to(&packet.bytes, packet.to);
         }
         if let Some(v) = video.as_mut() {

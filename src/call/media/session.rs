@@ -13,7 +13,8 @@ use super::rtp::{
     RtpHeader, RtpPacket, SenderStats, is_rtcp, ntp_middle32, parse_compound, round_trip,
     write_compound,
 };
-use super::srtp::{Context, Suite};
+use super::srtp::Context;
+use super::stream_keys::{contexts, rekeyed, rtcp_address};
 use crate::call::sdp::NegotiatedStream;
 
 /// Audio frames are 20 ms, as every codec here and every peer we meet uses.
@@ -95,26 +96,14 @@ impl AudioSession {
         let codec_desc = stream.codec.as_ref().ok_or("no audio codec was agreed")?;
         let codec = audio::codec_from_rtpmap(&codec_desc.name, codec_desc.clock_rate)
             .ok_or_else(|| format!("no audio engine for {}", codec_desc.name))?;
-        let remote_rtcp = stream.remote_rtcp.unwrap_or_else(|| {
-            if stream.rtcp_mux {
-                remote
-            } else {
-                SocketAddr::new(remote.ip(), remote.port().wrapping_add(1))
-            }
-        });
+        let remote_rtcp = rtcp_address(stream, remote);
         let keys = stream
             .srtp
             .as_ref()
             .map(|k| (k.local_key.clone(), k.remote_key.clone()))
             .unwrap_or_default();
         let (srtp_out, srtp_in) = match &stream.srtp {
-            Some(keys) => {
-                let suite = Suite::from_sdp_name(keys.suite.name())
-                    .ok_or_else(|| format!("no SRTP for {}", keys.suite.name()))?;
-                let out = Context::new(suite, &keys.local_key).map_err(|e| e.to_string())?;
-                let inn = Context::new(suite, &keys.remote_key).map_err(|e| e.to_string())?;
-                (Some(out), Some(inn))
-            }
+            Some(keys) => contexts(keys).map(|(o, i)| (Some(o), Some(i)))?,
             None => (None, None),
         };
         let clock_rate = codec_desc.clock_rate;
@@ -167,28 +156,22 @@ impl AudioSession {
         self.sends = stream.direction.sends();
         if let Some(remote) = stream.remote {
             self.remote = remote;
-            self.remote_rtcp = stream.remote_rtcp.unwrap_or_else(|| {
-                if stream.rtcp_mux {
-                    remote
-                } else {
-                    SocketAddr::new(remote.ip(), remote.port().wrapping_add(1))
-                }
-            });
+            self.remote_rtcp = rtcp_address(stream, remote);
         }
-        if let Some(keys) = &stream.srtp {
-            let suite = Suite::from_sdp_name(keys.suite.name())
-                .ok_or_else(|| format!("no SRTP for {}", keys.suite.name()))?;
-            let rekeyed = self.srtp_out.as_ref().map(|c| c.suite()) != Some(suite)
-                || self.keys != (keys.local_key.clone(), keys.remote_key.clone());
-            if rekeyed {
-                self.srtp_out =
-                    Some(Context::new(suite, &keys.local_key).map_err(|e| e.to_string())?);
-                self.srtp_in =
-                    Some(Context::new(suite, &keys.remote_key).map_err(|e| e.to_string())?);
-                self.keys = (keys.local_key.clone(), keys.remote_key.clone());
-            }
+        if let Some(keys) = &stream.srtp
+            && rekeyed(keys, &self.keys, self.srtp_out.as_ref().map(|c| c.suite()))
+        {
+            let (out, inn) = contexts(keys)?;
+            self.srtp_out = Some(out);
+            self.srtp_in = Some(inn);
+            self.keys = (keys.local_key.clone(), keys.remote_key.clone());
         }
         Ok(())
+    }
+
+    /// RTCP goes to the RTP address (rtcp-mux), so it should leave from the RTP port.
+    pub fn rtcp_muxed(&self) -> bool {
+        self.remote_rtcp == self.remote
     }
 
     pub fn codec(&self) -> CodecName {

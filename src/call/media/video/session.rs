@@ -17,8 +17,9 @@ use crate::call::media::rtp::{
     ntp_middle32, parse_compound, round_trip, write_compound,
 };
 use crate::call::media::session::Outgoing;
-use crate::call::media::srtp::{Context, SrtpError, Suite};
-use crate::call::sdp::{NegotiatedStream, SrtpKeys};
+use crate::call::media::srtp::{Context, SrtpError};
+use crate::call::media::stream_keys::{contexts, rekeyed, rtcp_address};
+use crate::call::sdp::NegotiatedStream;
 
 /// H.264's RTP clock (RFC 6184 §8.2.1).
 const CLOCK_RATE: u32 = 90_000;
@@ -92,25 +93,6 @@ pub struct VideoSession {
     /// When each frame of the last second was completed, for the received frame rate.
     frame_times: VecDeque<Instant>,
     counters: VideoStats,
-}
-
-fn rtcp_address(stream: &NegotiatedStream, remote: SocketAddr) -> SocketAddr {
-    stream.remote_rtcp.unwrap_or_else(|| {
-        if stream.rtcp_mux {
-            remote
-        } else {
-            SocketAddr::new(remote.ip(), remote.port().wrapping_add(1))
-        }
-    })
-}
-
-/// (ours, theirs) SRTP contexts for the stream's keys.
-fn contexts(keys: &SrtpKeys) -> Result<(Context, Context), String> {
-    let suite = Suite::from_sdp_name(keys.suite.name())
-        .ok_or_else(|| format!("no SRTP for {}", keys.suite.name()))?;
-    let out = Context::new(suite, &keys.local_key).map_err(|e| e.to_string())?;
-    let inn = Context::new(suite, &keys.remote_key).map_err(|e| e.to_string())?;
-    Ok((out, inn))
 }
 
 impl VideoSession {
@@ -193,16 +175,14 @@ impl VideoSession {
             self.remote = remote;
             self.remote_rtcp = rtcp_address(stream, remote);
         }
-        if let Some(keys) = &stream.srtp {
-            let new = (keys.local_key.clone(), keys.remote_key.clone());
-            let suite = Suite::from_sdp_name(keys.suite.name());
-            if self.keys != new || self.srtp_out.as_ref().map(|c| c.suite()) != suite {
-                let (out, inn) = contexts(keys)?;
-                self.srtp_out = Some(out);
-                self.srtp_in = Some(inn);
-                self.keys = new;
-                self.history.clear();
-            }
+        if let Some(keys) = &stream.srtp
+            && rekeyed(keys, &self.keys, self.srtp_out.as_ref().map(|c| c.suite()))
+        {
+            let (out, inn) = contexts(keys)?;
+            self.srtp_out = Some(out);
+            self.srtp_in = Some(inn);
+            self.keys = (keys.local_key.clone(), keys.remote_key.clone());
+            self.history.clear();
         }
         Ok(())
     }
