@@ -22,8 +22,8 @@ async fn connect(ca: &mut Client, cb: &mut Client, b: &Roomd) -> (u64, u64) {
         c.configure("Conference Encryption Mode", "On").await;
     }
     cb.configure("Conference AutoAnswer Mode", "On").await;
-    // An encryption change restarts the SIP endpoint in the background; a call placed
-    // before it finished would be lost with the old endpoint.
+    // The SIP endpoint takes the encryption setting a moment later; calls placed before
+    // that follow the old one.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let dialled = ca
         .ok(

@@ -783,3 +783,50 @@ fn options_keepalives_notice_a_proxy_going_away() {
         net.events(a)
     );
 }
+
+#[test]
+fn new_settings_keep_the_call_and_ignore_the_replaced_registrations_reply() {
+    let now = Instant::now();
+    let settings = |name: &str, seed: u64| {
+        let mut config = Config::new("alice", REGISTRAR, addr(ALICE), random_source(seed));
+        config.register = true;
+        config.display_name = Some(name.into());
+        config
+    };
+    let mut ep = Endpoint::new(settings("Room", 93));
+    ep.start(now);
+    let first_register = sent_messages(&mut ep).remove(0);
+    let call = ep.dial(now, "sip:peer@10.0.0.9").unwrap();
+    let invite = sent_messages(&mut ep).remove(0);
+    reply_with_answer(&mut ep, now, &invite);
+    sent_messages(&mut ep); // the ACK
+
+    ep.reconfigure(settings("Room A", 94), now);
+    let second_register = sent_messages(&mut ep).remove(0);
+    assert_ne!(
+        first_register.headers.get("Call-ID"),
+        second_register.headers.get("Call-ID"),
+        "registration starts afresh"
+    );
+    // The reply to the REGISTER the settings replaced changes nothing.
+    let before: Vec<_> = std::iter::from_fn(|| ep.poll_event()).collect();
+    reply(&mut ep, now, &first_register, 200, &[("Expires", "3600")]);
+    let after_old: Vec<_> = std::iter::from_fn(|| ep.poll_event()).collect();
+    assert!(
+        !after_old
+            .iter()
+            .any(|e| matches!(e, Event::Registration(RegistrationState::Registered { .. }))),
+        "the old registration's 200 was taken: {after_old:?} (before: {before:?})"
+    );
+    reply(&mut ep, now, &second_register, 200, &[("Expires", "3600")]);
+    assert!(
+        std::iter::from_fn(|| ep.poll_event())
+            .any(|e| matches!(e, Event::Registration(RegistrationState::Registered { .. })))
+    );
+
+    // The call made under the old settings is still there and ends with a BYE.
+    ep.hangup(now, call).unwrap();
+    let bye = sent_messages(&mut ep).remove(0);
+    assert_eq!(bye.method(), Some(&roomd::call::sip::message::Method::Bye));
+    assert_eq!(bye.headers.get("Call-ID"), invite.headers.get("Call-ID"));
+}

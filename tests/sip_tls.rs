@@ -41,7 +41,7 @@ async fn caller() -> (Roomd, Client) {
     (a, c)
 }
 
-/// SIP settings restart the endpoint after a short pause; let that happen before dialling.
+/// The SIP endpoint takes new settings after a short pause; let that happen before dialling.
 async fn settle_settings() {
     tokio::time::sleep(Duration::from_millis(800)).await;
 }

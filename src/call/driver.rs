@@ -22,7 +22,7 @@ use tokio::time::Instant as TokioInstant;
 
 use super::media::manager::Manager;
 use super::resolve::{self, Query, Resolved, Resolver};
-use super::sip::endpoint::{CallId, Endpoint, Event, compose};
+use super::sip::endpoint::{CallId, Config, Endpoint, Event, compose};
 use super::sip::message::{Message, Method};
 use super::sip::transport::{ConnectionId, Destination, Source, Transmit, Transport};
 use super::stream::{self, StreamEvent};
@@ -68,8 +68,8 @@ pub enum Request {
         digits: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
-    /// Replace the endpoint (new SIP configuration); calls in progress end.
-    Replace(Box<Endpoint>),
+    /// New SIP settings: calls in progress go on, registration starts again.
+    Reconfigure(Box<Config>),
 }
 
 /// The bound listening sockets and the TLS identity that goes with them.
@@ -375,10 +375,9 @@ impl Driver {
                     let _ = reply.send(self.endpoint.send_dtmf(at, call, &digits));
                 }
             }
-            Request::Replace(endpoint) => {
-                self.endpoint = *endpoint;
-                // Connections we opened follow the old settings (proxy, TLS policy): the new
-                // endpoint opens its own. What failed before may work now.
+            Request::Reconfigure(config) => {
+                // Connections we opened follow the old settings (proxy, TLS policy): new ones
+                // are opened as needed. What failed before may work now.
                 let old: Vec<ConnectionId> = self
                     .connections
                     .iter()
@@ -392,7 +391,7 @@ impl Driver {
                 self.resolving.clear();
                 self.failed.clear();
                 self.dns.forget_failures();
-                self.endpoint.start(at);
+                self.endpoint.reconfigure(*config, at);
             }
         }
     }

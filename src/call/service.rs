@@ -15,7 +15,9 @@ use super::media::ports::Pool;
 use super::media::runner::MediaEvent;
 use super::media_status;
 use super::settings;
-use super::sip::endpoint::{CallId, Cause, CauseKind, CauseOrigin, Event, RegistrationState};
+use super::sip::endpoint::{
+    CallId, Cause, CauseKind, CauseOrigin, Endpoint, Event, RegistrationState,
+};
 use super::sip::message::NameAddr;
 use crate::clock::Millis;
 use crate::xapi::{Bus, Caller, StatusWriter, XapiError, parse_text};
@@ -97,7 +99,14 @@ impl Calls {
         let udp = sockets.udp_addr().map_err(|e| e.to_string())?;
         let tcp = sockets.tcp_addr().map_err(|e| e.to_string())?;
         let tls = sockets.tls_addr().map_err(|e| e.to_string())?;
-        let endpoint = settings::endpoint(&self.bus, udp, tcp, tls, self.max_calls, &self.ports);
+        let endpoint = Endpoint::new(settings::config(
+            &self.bus,
+            udp,
+            tcp,
+            tls,
+            self.max_calls,
+            &self.ports,
+        ));
         self.show_registration_uri();
         let (media_tx, mut media_events) = mpsc::unbounded_channel();
         let manager = Manager::new(self.ports.clone(), self.media.clone(), media_tx);
@@ -139,12 +148,11 @@ impl Calls {
             // Let a burst of settings (URI, proxy, password) land before re-registering.
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             while changes.try_recv().is_ok() {}
-            tracing::info!("SIP settings changed: restarting the SIP endpoint");
+            tracing::info!("SIP settings changed: registering again; calls go on");
             self.show_registration_uri();
-            let endpoint =
-                settings::endpoint(&self.bus, udp, tcp, tls, self.max_calls, &self.ports);
+            let config = settings::config(&self.bus, udp, tcp, tls, self.max_calls, &self.ports);
             if requests
-                .send(Request::Replace(Box::new(endpoint)))
+                .send(Request::Reconfigure(Box::new(config)))
                 .await
                 .is_err()
             {

@@ -11,7 +11,7 @@ use rand::RngExt as _;
 use super::media::ports::Pool;
 use super::sdp::Encryption;
 use super::sip::auth::Credentials;
-use super::sip::endpoint::{Config, Endpoint};
+use super::sip::endpoint::Config;
 use super::sip::message::Uri;
 use super::sip::transport::Transport;
 use crate::xapi::Bus;
@@ -26,14 +26,14 @@ fn text(bus: &Bus, path: &str) -> String {
 
 /// A fresh endpoint for the current configuration, on the bound addresses.
 /// `max_calls` comes from the board: how many calls the hardware takes at once.
-pub fn endpoint(
+pub fn config(
     bus: &Arc<Bus>,
     udp: SocketAddr,
     tcp: SocketAddr,
     tls: SocketAddr,
     max_calls: usize,
     media_ports: &Pool,
-) -> Endpoint {
+) -> Config {
     let random = Box::new(|buf: &mut [u8]| rand::rng().fill(buf));
     // Contacts must carry an address peers can reach; a wildcard bind says nothing.
     let advertised = |a: SocketAddr| {
@@ -93,7 +93,7 @@ pub fn endpoint(
     config.media.address = udp.ip();
     config.media_ports = media_ports.allocator(config.media.address);
     config.max_calls = max_calls;
-    Endpoint::new(config)
+    config
 }
 
 /// `SIP TlsVerify`: whether the certificates of servers we connect to must be trusted.

@@ -76,6 +76,17 @@ impl Endpoint {
         &self.config
     }
 
+    /// Takes new settings and keeps the calls: their dialogs and transactions stay, and each
+    /// keeps the media it agreed; new calls follow the new settings. Registration and
+    /// keepalives start again under them, as at [`Endpoint::start`]; replies to the replaced
+    /// registration are ignored.
+    pub fn reconfigure(&mut self, config: Config, now: Instant) {
+        self.config = config;
+        self.registration = Registration::default();
+        self.keepalive = Keepalive::default();
+        self.start(now);
+    }
+
     /// Starts registration and keepalives as configured.
     pub fn start(&mut self, now: Instant) {
         if self.config.register {
@@ -221,7 +232,10 @@ impl Endpoint {
 
     fn route_response(&mut self, now: Instant, owner: Owner, request: Message, response: Message) {
         match owner {
-            Owner::Register => self.registration_response(now, &request, &response),
+            Owner::Register if self.registration.sent(&response) => {
+                self.registration_response(now, &request, &response)
+            }
+            Owner::Register => {}
             Owner::Keepalive => self.keepalive_response(&response),
             Owner::Call(id, purpose) => self.call_response(now, id, purpose, &request, &response),
         }

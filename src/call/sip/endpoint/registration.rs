@@ -30,6 +30,12 @@ pub struct Registration {
 }
 
 impl Registration {
+    /// Whether `response` answers this registration's REGISTER (its Call-ID), not one that
+    /// settings since replaced.
+    pub fn sent(&self, response: &Message) -> bool {
+        self.call_id.is_some() && response.headers.get("Call-ID") == self.call_id.as_deref()
+    }
+
     pub fn next_deadline(&self) -> Option<Instant> {
         self.refresh_at
     }
