@@ -1,14 +1,14 @@
 //! Media for calls: SRTP (`srtp`), RTP and RTCP (`rtp`), audio codecs and the simulated
 //! board's sound (`audio`), one call's audio stream as a sans-IO `session`, its main video
-//! as a sans-IO `video` session (what both take from the SDP in `stream_keys`), and the parts that give them sockets (`ports`, `runner`,
-//! `manager`).
+//! as a sans-IO `video` session (both send on a `link`: the peer's addresses and SRTP), and
+//! the parts that give them sockets (`ports`, `runner`, `manager`).
 
 pub mod audio;
+pub mod link;
 pub mod manager;
 pub mod ports;
 pub mod rtp;
 pub mod runner;
 pub mod session;
 pub mod srtp;
-mod stream_keys;
 pub mod video;

@@ -8,13 +8,12 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::audio::{self, CodecName, Decoder, Encoder, Source};
+use super::link::Link;
 use super::rtp::{
     DtmfReceiver, DtmfSender, JitterBuffer, Playout, ReceiverStats, ReportBlock, RtcpPacket,
-    RtpHeader, RtpPacket, SenderStats, is_rtcp, ntp_middle32, parse_compound, round_trip,
-    write_compound,
+    RtpHeader, RtpPacket, SenderStats, is_rtcp,
 };
-use super::srtp::Context;
-use super::stream_keys::{contexts, rekeyed, rtcp_address};
+use super::rtp::{NtpClock, report_head};
 use crate::call::sdp::NegotiatedStream;
 
 /// Audio frames are 20 ms, as every codec here and every peer we meet uses.
@@ -49,8 +48,7 @@ pub struct AudioStats {
 }
 
 pub struct AudioSession {
-    remote: SocketAddr,
-    remote_rtcp: SocketAddr,
+    link: Link,
     payload_type: u8,
     clock_rate: u32,
     codec: CodecName,
@@ -62,13 +60,11 @@ pub struct AudioSession {
     sequence: u16,
     timestamp: u32,
     first_packet: bool,
-    srtp_out: Option<Context>,
-    srtp_in: Option<Context>,
     jitter: JitterBuffer,
     stats: ReceiverStats,
     sender: SenderStats,
     /// The wall clock as a 64-bit NTP time at an instant, for sender reports and RTT.
-    ntp_origin: (Instant, u64),
+    ntp: NtpClock,
     remote_ssrc: Option<u32>,
     dtmf_out: Option<DtmfSender>,
     dtmf_in: DtmfReceiver,
@@ -79,8 +75,6 @@ pub struct AudioSession {
     digits: VecDeque<char>,
     counters: AudioStats,
     pcm: Vec<i16>,
-    /// The SDES keys in use (ours, theirs), to notice re-keying.
-    keys: (Vec<u8>, Vec<u8>),
 }
 
 impl AudioSession {
@@ -96,27 +90,17 @@ impl AudioSession {
         let codec_desc = stream.codec.as_ref().ok_or("no audio codec was agreed")?;
         let codec = audio::codec_from_rtpmap(&codec_desc.name, codec_desc.clock_rate)
             .ok_or_else(|| format!("no audio engine for {}", codec_desc.name))?;
-        let remote_rtcp = rtcp_address(stream, remote);
-        let keys = stream
-            .srtp
-            .as_ref()
-            .map(|k| (k.local_key.clone(), k.remote_key.clone()))
-            .unwrap_or_default();
-        let (srtp_out, srtp_in) = match &stream.srtp {
-            Some(keys) => contexts(keys).map(|(o, i)| (Some(o), Some(i)))?,
-            None => (None, None),
-        };
+        let link = Link::new(stream, remote)?;
         let clock_rate = codec_desc.clock_rate;
         let encoder = audio::encoder(codec);
         let decoder = audio::decoder(codec);
         let counters = AudioStats {
             codec: codec_desc.name.clone(),
-            encrypted: srtp_out.is_some(),
+            encrypted: link.encrypted(),
             ..AudioStats::default()
         };
         Ok(AudioSession {
-            remote,
-            remote_rtcp,
+            link,
             payload_type: codec_desc.payload_type,
             clock_rate,
             codec,
@@ -128,12 +112,10 @@ impl AudioSession {
             sequence: (ssrc >> 16) as u16,
             timestamp: ssrc.rotate_left(7),
             first_packet: true,
-            srtp_out,
-            srtp_in,
             jitter: JitterBuffer::new(20, clock_rate),
             stats: ReceiverStats::new(clock_rate),
             sender: SenderStats::new(clock_rate),
-            ntp_origin: (now, ntp_now),
+            ntp: NtpClock::new(now, ntp_now),
             remote_ssrc: None,
             dtmf_out: stream
                 .dtmf_payload_type
@@ -146,7 +128,6 @@ impl AudioSession {
             digits: VecDeque::new(),
             counters,
             pcm: Vec::new(),
-            keys,
         })
     }
 
@@ -154,24 +135,13 @@ impl AudioSession {
     /// (re-keying, RFC 4568 §7.1.4). The codec stays; a codec change restarts the session.
     pub fn update(&mut self, stream: &NegotiatedStream) -> Result<(), String> {
         self.sends = stream.direction.sends();
-        if let Some(remote) = stream.remote {
-            self.remote = remote;
-            self.remote_rtcp = rtcp_address(stream, remote);
-        }
-        if let Some(keys) = &stream.srtp
-            && rekeyed(keys, &self.keys, self.srtp_out.as_ref().map(|c| c.suite()))
-        {
-            let (out, inn) = contexts(keys)?;
-            self.srtp_out = Some(out);
-            self.srtp_in = Some(inn);
-            self.keys = (keys.local_key.clone(), keys.remote_key.clone());
-        }
+        self.link.update(stream)?;
         Ok(())
     }
 
     /// RTCP goes to the RTP address (rtcp-mux), so it should leave from the RTP port.
     pub fn rtcp_muxed(&self) -> bool {
-        self.remote_rtcp == self.remote
+        self.link.rtcp_muxed()
     }
 
     pub fn codec(&self) -> CodecName {
@@ -207,13 +177,6 @@ impl AudioSession {
             self.send_report(now, out);
             self.next_rtcp = now + RTCP_INTERVAL;
         }
-    }
-
-    /// The wall clock at `now`, as a 64-bit NTP time.
-    fn ntp(&self, now: Instant) -> u64 {
-        let since = now.saturating_duration_since(self.ntp_origin.0);
-        let frac = (u64::from(since.subsec_nanos()) << 32) / 1_000_000_000;
-        self.ntp_origin.1 + (since.as_secs() << 32) + frac
     }
 
     fn send_frame(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
@@ -257,19 +220,13 @@ impl AudioSession {
         self.sequence = self.sequence.wrapping_add(1);
         let mut packet = Vec::with_capacity(payload.len() + 32);
         header.write(&payload, &mut packet);
-        if let Some(srtp) = self.srtp_out.as_mut()
-            && srtp.protect_rtp(&mut packet).is_err()
-        {
+        let Some(packet) = self.link.rtp(packet) else {
             return;
-        }
+        };
         self.counters.packets_sent += 1;
         self.counters.bytes_sent += payload.len() as u64;
         self.sender.on_sent(now, header.timestamp, payload.len());
-        out.push(Outgoing {
-            to: self.remote,
-            rtcp: false,
-            bytes: packet,
-        });
+        out.push(packet);
     }
 
     fn play_frame(&mut self, now: Instant) {
@@ -287,68 +244,34 @@ impl AudioSession {
     }
 
     fn send_report(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
-        let mut packets = Vec::new();
-        let blocks: Vec<_> = self
-            .remote_ssrc
-            .map(|ssrc| self.stats.report_block(ssrc, now))
-            .into_iter()
-            .collect();
-        // A sender reports with an SR, whose NTP time the far end echoes back for the RTT.
-        let report = match self
-            .sender
-            .sender_report(self.ssrc, now, self.ntp(now), blocks.clone())
-        {
-            Some(sr) => RtcpPacket::SenderReport(sr),
-            None => RtcpPacket::ReceiverReport(super::rtp::ReceiverReport {
-                ssrc: self.ssrc,
-                blocks,
-            }),
-        };
-        packets.push(report);
-        packets.push(RtcpPacket::Sdes(vec![(
+        let packets = report_head(
             self.ssrc,
-            format!("roomd-{:08x}", self.ssrc),
-        )]));
-        let mut bytes = Vec::new();
-        write_compound(&packets, &mut bytes);
-        if let Some(srtp) = self.srtp_out.as_mut()
-            && srtp.protect_rtcp(&mut bytes).is_err()
-        {
-            return;
-        }
-        out.push(Outgoing {
-            to: self.remote_rtcp,
-            rtcp: true,
-            bytes,
-        });
+            self.remote_ssrc,
+            &mut self.stats,
+            &mut self.sender,
+            self.ntp.at(now),
+            now,
+        );
+        self.link.send_rtcp(&packets, out);
     }
 
     /// A datagram from the peer (RTP or RTCP, muxed or not).
     pub fn handle_datagram(&mut self, now: Instant, mut bytes: Vec<u8>) {
         if is_rtcp(&bytes) {
             // Early RTCP that fails to decrypt is tolerated (baresip sends one at start).
-            if let Some(srtp) = self.srtp_in.as_mut()
-                && srtp.unprotect_rtcp(&mut bytes).is_err()
-            {
-                return;
-            }
-            if let Ok(packets) = parse_compound(&bytes) {
-                for p in packets {
-                    match p {
-                        RtcpPacket::SenderReport(sr) => {
-                            self.stats.on_sender_report(sr.ntp_timestamp, now);
-                            self.on_report_blocks(&sr.blocks, now);
-                        }
-                        RtcpPacket::ReceiverReport(rr) => self.on_report_blocks(&rr.blocks, now),
-                        _ => {}
+            for p in self.link.receive_rtcp(bytes) {
+                match p {
+                    RtcpPacket::SenderReport(sr) => {
+                        self.stats.on_sender_report(sr.ntp_timestamp, now);
+                        self.on_report_blocks(&sr.blocks, now);
                     }
+                    RtcpPacket::ReceiverReport(rr) => self.on_report_blocks(&rr.blocks, now),
+                    _ => {}
                 }
             }
             return;
         }
-        if let Some(srtp) = self.srtp_in.as_mut()
-            && srtp.unprotect_rtp(&mut bytes).is_err()
-        {
+        if self.link.unprotect_rtp(&mut bytes).is_err() {
             self.counters.auth_failures += 1;
             return;
         }
@@ -374,11 +297,8 @@ impl AudioSession {
 
     /// The far end's report about our stream gives the round-trip time.
     fn on_report_blocks(&mut self, blocks: &[ReportBlock], now: Instant) {
-        let arrival = ntp_middle32(self.ntp(now));
-        for block in blocks.iter().filter(|b| b.ssrc == self.ssrc) {
-            if let Some(rtt) = round_trip(block, arrival) {
-                self.counters.round_trip_ms = Some(rtt.as_millis() as u64);
-            }
+        if let Some(rtt) = self.ntp.round_trip(blocks, self.ssrc, now) {
+            self.counters.round_trip_ms = Some(rtt.as_millis() as u64);
         }
     }
 

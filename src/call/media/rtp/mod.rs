@@ -17,7 +17,9 @@ pub mod dtmf;
 pub mod feedback;
 pub mod h264;
 pub mod jitter;
+pub mod ntp_clock;
 pub mod packet;
+pub mod report;
 pub mod rtcp;
 pub mod stats;
 
@@ -28,7 +30,9 @@ pub use dtmf::{DtmfPacket, DtmfReceiver, DtmfSender};
 pub use feedback::FirEntry;
 pub use h264::{Depacketizer, packetize};
 pub use jitter::{JitterBuffer, Playout};
+pub use ntp_clock::NtpClock;
 pub use packet::{RtpError, RtpHeader, RtpPacket, is_rtcp};
+pub use report::report_head;
 pub use rtcp::{
     ReceiverReport, ReportBlock, RtcpPacket, SenderReport, parse_compound, write_compound,
 };

@@ -5,20 +5,19 @@
 //! receiver asks. RTCP SR/RR go out every few seconds, as for audio.
 
 use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::history::{DEFAULT_CAPACITY, History};
 use super::receiver::{Feedback, FrameReceiver};
 use super::sender::FrameSender;
 use super::source::VideoSource;
+use crate::call::media::link::Link;
+use crate::call::media::rtp::{NtpClock, report_head};
 use crate::call::media::rtp::{
-    ReceiverReport, ReceiverStats, ReportBlock, RtcpPacket, RtpPacket, SenderStats, is_rtcp,
-    ntp_middle32, parse_compound, round_trip, write_compound,
+    ReceiverStats, ReportBlock, RtcpPacket, RtpPacket, SenderStats, is_rtcp,
 };
 use crate::call::media::session::Outgoing;
-use crate::call::media::srtp::{Context, SrtpError};
-use crate::call::media::stream_keys::{contexts, rekeyed, rtcp_address};
+use crate::call::media::srtp::SrtpError;
 use crate::call::sdp::NegotiatedStream;
 
 /// H.264's RTP clock (RFC 6184 §8.2.1).
@@ -64,8 +63,7 @@ pub struct VideoStats {
 }
 
 pub struct VideoSession {
-    remote: SocketAddr,
-    remote_rtcp: SocketAddr,
+    link: Link,
     payload_type: u8,
     sends: bool,
     ssrc: u32,
@@ -76,12 +74,9 @@ pub struct VideoSession {
     sender: FrameSender,
     history: History,
     receiver: FrameReceiver,
-    srtp_out: Option<Context>,
-    srtp_in: Option<Context>,
-    keys: (Vec<u8>, Vec<u8>),
     stats: ReceiverStats,
     sender_stats: SenderStats,
-    ntp_origin: (Instant, u64),
+    ntp: NtpClock,
     remote_ssrc: Option<u32>,
     next_frame: Instant,
     next_rtcp: Instant,
@@ -115,25 +110,16 @@ impl VideoSession {
             .unwrap_or("")
             .split(';')
             .any(|p| p.trim().eq_ignore_ascii_case("packetization-mode=1"));
-        let (srtp_out, srtp_in) = match &stream.srtp {
-            Some(keys) => contexts(keys).map(|(o, i)| (Some(o), Some(i)))?,
-            None => (None, None),
-        };
-        let keys = stream
-            .srtp
-            .as_ref()
-            .map(|k| (k.local_key.clone(), k.remote_key.clone()))
-            .unwrap_or_default();
+        let link = Link::new(stream, remote)?;
         let fps = source.frame_rate().clamp(1, 120);
         let counters = VideoStats {
             codec: codec.name.clone(),
-            encrypted: srtp_out.is_some(),
+            encrypted: link.encrypted(),
             frame_rate: fps,
             ..VideoStats::default()
         };
         Ok(VideoSession {
-            remote,
-            remote_rtcp: rtcp_address(stream, remote),
+            link,
             payload_type: codec.payload_type,
             sends: stream.direction.sends(),
             ssrc,
@@ -144,12 +130,9 @@ impl VideoSession {
             sender: FrameSender::new(ssrc, codec.payload_type, mode1),
             history: History::new(DEFAULT_CAPACITY),
             receiver: FrameReceiver::new(),
-            srtp_out,
-            srtp_in,
-            keys,
             stats: ReceiverStats::new(CLOCK_RATE),
             sender_stats: SenderStats::new(CLOCK_RATE),
-            ntp_origin: (now, ntp_now),
+            ntp: NtpClock::new(now, ntp_now),
             remote_ssrc: None,
             next_frame: now,
             next_rtcp: now + Duration::from_secs(1),
@@ -171,17 +154,8 @@ impl VideoSession {
             self.sender.on_pli();
         }
         self.sends = sends;
-        if let Some(remote) = stream.remote {
-            self.remote = remote;
-            self.remote_rtcp = rtcp_address(stream, remote);
-        }
-        if let Some(keys) = &stream.srtp
-            && rekeyed(keys, &self.keys, self.srtp_out.as_ref().map(|c| c.suite()))
-        {
-            let (out, inn) = contexts(keys)?;
-            self.srtp_out = Some(out);
-            self.srtp_in = Some(inn);
-            self.keys = (keys.local_key.clone(), keys.remote_key.clone());
+        if self.link.update(stream)? {
+            // What was sent under the old keys cannot be resent under the new ones.
             self.history.clear();
         }
         Ok(())
@@ -189,7 +163,7 @@ impl VideoSession {
 
     /// RTCP goes to the RTP address (rtcp-mux), so it should leave from the RTP port.
     pub fn rtcp_muxed(&self) -> bool {
-        self.remote_rtcp == self.remote
+        self.link.rtcp_muxed()
     }
 
     pub fn poll_timeout(&self) -> Instant {
@@ -225,13 +199,6 @@ impl VideoSession {
         }
     }
 
-    /// The wall clock at `now`, as a 64-bit NTP time.
-    fn ntp(&self, now: Instant) -> u64 {
-        let since = now.saturating_duration_since(self.ntp_origin.0);
-        let frac = (u64::from(since.subsec_nanos()) << 32) / 1_000_000_000;
-        self.ntp_origin.1 + (since.as_secs() << 32) + frac
-    }
-
     fn send_frame(&mut self, now: Instant, out: &mut Vec<Outgoing>) {
         let timestamp = self.timestamp;
         // The RTP clock runs on during hold, as for audio.
@@ -247,47 +214,28 @@ impl VideoSession {
         self.counters.frames_sent += 1;
         self.counters.key_frames_sent += u64::from(key);
         for packet in packets {
-            let mut bytes = packet.bytes;
-            if let Some(srtp) = self.srtp_out.as_mut()
-                && srtp.protect_rtp(&mut bytes).is_err()
-            {
+            let Some(sent) = self.link.rtp(packet.bytes) else {
                 continue;
-            }
+            };
             self.counters.packets_sent += 1;
             self.counters.bytes_sent += packet.payload_len as u64;
             self.sender_stats
                 .on_sent(now, timestamp, packet.payload_len);
-            self.history.push(packet.sequence, bytes.clone());
-            out.push(Outgoing {
-                to: self.remote,
-                rtcp: false,
-                bytes,
-            });
+            self.history.push(packet.sequence, sent.bytes.clone());
+            out.push(sent);
         }
     }
 
     /// A compound RTCP packet: SR (or RR), CNAME, then any feedback (RFC 4585 §3.1).
     fn send_rtcp(&mut self, now: Instant, feedback: Feedback, out: &mut Vec<Outgoing>) {
-        let blocks: Vec<_> = self
-            .remote_ssrc
-            .map(|ssrc| self.stats.report_block(ssrc, now))
-            .into_iter()
-            .collect();
-        let report =
-            match self
-                .sender_stats
-                .sender_report(self.ssrc, now, self.ntp(now), blocks.clone())
-            {
-                Some(sr) => RtcpPacket::SenderReport(sr),
-                None => RtcpPacket::ReceiverReport(ReceiverReport {
-                    ssrc: self.ssrc,
-                    blocks,
-                }),
-            };
-        let mut packets = vec![
-            report,
-            RtcpPacket::Sdes(vec![(self.ssrc, format!("roomd-{:08x}", self.ssrc))]),
-        ];
+        let mut packets = report_head(
+            self.ssrc,
+            self.remote_ssrc,
+            &mut self.stats,
+            &mut self.sender_stats,
+            self.ntp.at(now),
+            now,
+        );
         let media_ssrc = self.remote_ssrc.unwrap_or(0);
         if !feedback.nack.is_empty() {
             packets.push(RtcpPacket::Nack {
@@ -302,39 +250,19 @@ impl VideoSession {
                 media_ssrc,
             });
         }
-        let mut bytes = Vec::new();
-        write_compound(&packets, &mut bytes);
-        if let Some(srtp) = self.srtp_out.as_mut()
-            && srtp.protect_rtcp(&mut bytes).is_err()
-        {
-            return;
-        }
-        out.push(Outgoing {
-            to: self.remote_rtcp,
-            rtcp: true,
-            bytes,
-        });
+        self.link.send_rtcp(&packets, out);
     }
 
     /// A datagram from the peer (RTP or RTCP, muxed or not). Anything malformed or
     /// unauthenticated is dropped without changing the session.
     pub fn handle_datagram(&mut self, now: Instant, mut bytes: Vec<u8>) {
         if is_rtcp(&bytes) {
-            if let Some(srtp) = self.srtp_in.as_mut()
-                && srtp.unprotect_rtcp(&mut bytes).is_err()
-            {
-                return;
-            }
-            if let Ok(packets) = parse_compound(&bytes) {
-                for p in packets {
-                    self.on_rtcp(now, p);
-                }
+            for p in self.link.receive_rtcp(bytes) {
+                self.on_rtcp(now, p);
             }
             return;
         }
-        if let Some(srtp) = self.srtp_in.as_mut()
-            && let Err(e) = srtp.unprotect_rtp(&mut bytes)
-        {
+        if let Err(e) = self.link.unprotect_rtp(&mut bytes) {
             // A resend of a packet that did arrive is a replay, not an attack.
             if e == SrtpError::AuthenticationFailed {
                 self.counters.auth_failures += 1;
@@ -396,11 +324,7 @@ impl VideoSession {
                 for seq in lost {
                     if let Some(bytes) = self.history.get(seq) {
                         self.counters.packets_retransmitted += 1;
-                        self.pending.push(Outgoing {
-                            to: self.remote,
-                            rtcp: false,
-                            bytes: bytes.to_vec(),
-                        });
+                        self.pending.push(self.link.resend(bytes.to_vec()));
                         self.pending_since.get_or_insert(now);
                     }
                 }
@@ -424,12 +348,9 @@ impl VideoSession {
 
     /// The far end's report about our stream gives the round-trip time.
     fn on_report_blocks(&mut self, blocks: &[ReportBlock], now: Instant) {
-        let arrival = ntp_middle32(self.ntp(now));
-        for block in blocks.iter().filter(|b| b.ssrc == self.ssrc) {
-            if let Some(rtt) = round_trip(block, arrival) {
-                self.counters.round_trip_ms = Some(rtt.as_millis() as u64);
-                self.receiver.set_round_trip(rtt);
-            }
+        if let Some(rtt) = self.ntp.round_trip(blocks, self.ssrc, now) {
+            self.counters.round_trip_ms = Some(rtt.as_millis() as u64);
+            self.receiver.set_round_trip(rtt);
         }
     }
 
