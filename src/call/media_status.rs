@@ -5,7 +5,49 @@
 use crate::call::media::session::AudioStats;
 use crate::call::media::video::VideoStats;
 use crate::call::sip::endpoint::CallId;
-use crate::xapi::{StatusWriter, XapiError};
+use crate::xapi::{Batch, StatusWriter, XapiError};
+
+/// The leaves every channel has: type, direction, encryption and its Netstat counters, with
+/// loss and jitter on an incoming channel.
+struct Channel<'a> {
+    call: CallId,
+    number: u32,
+    kind: &'a str,
+    direction: &'a str,
+    encrypted: bool,
+    packets: u64,
+    bytes: u64,
+    round_trip_ms: Option<u64>,
+    loss_and_jitter: Option<(i64, f64)>,
+}
+
+impl Channel<'_> {
+    fn leaf(&self, leaf: &str) -> String {
+        format!(
+            "MediaChannels Call {} Channel {} {leaf}",
+            self.call, self.number
+        )
+    }
+
+    fn write(&self, b: &mut Batch<'_>) -> Result<(), XapiError> {
+        b.set(&self.leaf("Type"), self.kind)?;
+        b.set(&self.leaf("Direction"), self.direction)?;
+        b.set(
+            &self.leaf("Encryption"),
+            if self.encrypted { "On" } else { "Off" },
+        )?;
+        b.set(&self.leaf("Netstat Packets"), self.packets as i64)?;
+        b.set(&self.leaf("Netstat Bytes"), self.bytes as i64)?;
+        if let Some(rtt) = self.round_trip_ms {
+            b.set(&self.leaf("Netstat RoundTripTime"), rtt as i64)?;
+        }
+        if let Some((lost, jitter_ms)) = self.loss_and_jitter {
+            b.set(&self.leaf("Netstat Loss"), lost.max(0))?;
+            b.set(&self.leaf("Netstat Jitter"), jitter_ms.round() as i64)?;
+        }
+        Ok(())
+    }
+}
 
 /// RoomOS's name for an audio codec.
 fn protocol(codec: &str) -> &'static str {
@@ -19,28 +61,26 @@ fn protocol(codec: &str) -> &'static str {
 }
 
 pub fn publish(status: &StatusWriter, call: CallId, stats: &AudioStats) -> Result<(), XapiError> {
-    let encryption = if stats.encrypted { "On" } else { "Off" };
     status.update(|b| {
-        for (channel, direction, packets, bytes) in [
+        for (number, direction, packets, bytes) in [
             (1, "Incoming", stats.packets_received, stats.bytes_received),
             (2, "Outgoing", stats.packets_sent, stats.bytes_sent),
         ] {
-            let p = |leaf: &str| format!("MediaChannels Call {call} Channel {channel} {leaf}");
-            b.set(&p("Type"), "Audio")?;
-            b.set(&p("Direction"), direction)?;
-            b.set(&p("Encryption"), encryption)?;
-            b.set(&p("Audio Protocol"), protocol(&stats.codec))?;
-            b.set(&p("Audio Channels"), 1)?;
-            b.set(&p("Audio ChannelRole"), "Main")?;
-            b.set(&p("Netstat Packets"), packets as i64)?;
-            b.set(&p("Netstat Bytes"), bytes as i64)?;
-            if let Some(rtt) = stats.round_trip_ms {
-                b.set(&p("Netstat RoundTripTime"), rtt as i64)?;
-            }
-            if channel == 1 {
-                b.set(&p("Netstat Loss"), stats.packets_lost.max(0))?;
-                b.set(&p("Netstat Jitter"), stats.jitter_ms.round() as i64)?;
-            }
+            let channel = Channel {
+                call,
+                number,
+                kind: "Audio",
+                direction,
+                encrypted: stats.encrypted,
+                packets,
+                bytes,
+                round_trip_ms: stats.round_trip_ms,
+                loss_and_jitter: (number == 1).then_some((stats.packets_lost, stats.jitter_ms)),
+            };
+            channel.write(b)?;
+            b.set(&channel.leaf("Audio Protocol"), protocol(&stats.codec))?;
+            b.set(&channel.leaf("Audio Channels"), 1)?;
+            b.set(&channel.leaf("Audio ChannelRole"), "Main")?;
         }
         Ok(())
     })?;
@@ -60,14 +100,13 @@ pub fn publish_video(
     call: CallId,
     stats: &VideoStats,
 ) -> Result<(), XapiError> {
-    let encryption = if stats.encrypted { "On" } else { "Off" };
     let protocol = if stats.codec.eq_ignore_ascii_case("H264") {
         "H264"
     } else {
         "Off"
     };
     status.update(|b| {
-        for (channel, direction, packets, bytes, intra, rate) in [
+        for (number, direction, packets, bytes, intra, rate) in [
             (
                 3,
                 "Incoming",
@@ -85,23 +124,22 @@ pub fn publish_video(
                 stats.frame_rate,
             ),
         ] {
-            let p = |leaf: &str| format!("MediaChannels Call {call} Channel {channel} {leaf}");
-            b.set(&p("Type"), "Video")?;
-            b.set(&p("Direction"), direction)?;
-            b.set(&p("Encryption"), encryption)?;
-            b.set(&p("Video Protocol"), protocol)?;
-            b.set(&p("Video ChannelRole"), "Main")?;
-            b.set(&p("Video IntraFrames"), intra as i64)?;
-            b.set(&p("Video FrameRate"), i64::from(rate))?;
-            b.set(&p("Netstat Packets"), packets as i64)?;
-            b.set(&p("Netstat Bytes"), bytes as i64)?;
-            if let Some(rtt) = stats.round_trip_ms {
-                b.set(&p("Netstat RoundTripTime"), rtt as i64)?;
-            }
-            if channel == 3 {
-                b.set(&p("Netstat Loss"), stats.packets_lost.max(0))?;
-                b.set(&p("Netstat Jitter"), stats.jitter_ms.round() as i64)?;
-            }
+            let channel = Channel {
+                call,
+                number,
+                kind: "Video",
+                direction,
+                encrypted: stats.encrypted,
+                packets,
+                bytes,
+                round_trip_ms: stats.round_trip_ms,
+                loss_and_jitter: (number == 3).then_some((stats.packets_lost, stats.jitter_ms)),
+            };
+            channel.write(b)?;
+            b.set(&channel.leaf("Video Protocol"), protocol)?;
+            b.set(&channel.leaf("Video ChannelRole"), "Main")?;
+            b.set(&channel.leaf("Video IntraFrames"), intra as i64)?;
+            b.set(&channel.leaf("Video FrameRate"), i64::from(rate))?;
         }
         Ok(())
     })?;

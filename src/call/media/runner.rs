@@ -155,13 +155,7 @@ pub async fn run(
         }
         session.poll_transmit(now(), &mut out);
         for packet in out.drain(..) {
-            // With rtcp-mux, RTCP leaves from the RTP port too (RFC 5761 §5.1.1).
-            let socket = if packet.rtcp && !session.rtcp_muxed() {
-                &rtcp
-            } else {
-                &rtp
-            };
-            let _ = socket.try_send_to(&packet.bytes, packet.to);
+            send(&rtp, &rtcp, &packet, session.rtcp_muxed());
         }
         if let Some(v) = video.as_mut() {
             v.transmit(now(), &mut out);
@@ -230,14 +224,7 @@ impl RunningVideo {
             if !packet.rtcp && drops(&mut self.sent, every) {
                 continue;
             }
-            // With rtcp-mux, RTCP leaves from the RTP port too (RFC 5761 §5.1.1).
-            let muxed = self.session.rtcp_muxed();
-            let socket = if packet.rtcp && !muxed {
-                &self.rtcp
-            } else {
-                &self.rtp
-            };
-            let _ = socket.try_send_to(&packet.bytes, packet.to);
+            send(&self.rtp, &self.rtcp, &packet, self.session.rtcp_muxed());
         }
     }
 
@@ -262,6 +249,13 @@ impl RunningVideo {
         }
         true
     }
+}
+
+/// Sends a datagram from the stream's RTP or RTCP socket. With rtcp-mux, RTCP leaves from
+/// the RTP port too (RFC 5761 §5.1.1).
+fn send(rtp: &UdpSocket, rtcp: &UdpSocket, packet: &Outgoing, muxed: bool) {
+    let socket = if packet.rtcp && !muxed { rtcp } else { rtp };
+    let _ = socket.try_send_to(&packet.bytes, packet.to);
 }
 
 /// Counts a packet; true for every `every`th (never when `every` is 0).

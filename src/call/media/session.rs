@@ -10,10 +10,9 @@ use std::time::{Duration, Instant};
 use super::audio::{self, CodecName, Decoder, Encoder, Source};
 use super::link::Link;
 use super::rtp::{
-    DtmfReceiver, DtmfSender, JitterBuffer, Playout, ReceiverStats, ReportBlock, RtcpPacket,
-    RtpHeader, RtpPacket, SenderStats, is_rtcp,
+    DtmfReceiver, DtmfSender, JitterBuffer, NtpClock, Playout, ReceiverStats, ReportBlock,
+    RtcpPacket, RtpHeader, RtpPacket, SenderStats, is_rtcp, report_head,
 };
-use super::rtp::{NtpClock, report_head};
 use crate::call::sdp::NegotiatedStream;
 
 /// Audio frames are 20 ms, as every codec here and every peer we meet uses.

@@ -12,9 +12,8 @@ use super::receiver::{Feedback, FrameReceiver};
 use super::sender::FrameSender;
 use super::source::VideoSource;
 use crate::call::media::link::Link;
-use crate::call::media::rtp::{NtpClock, report_head};
 use crate::call::media::rtp::{
-    ReceiverStats, ReportBlock, RtcpPacket, RtpPacket, SenderStats, is_rtcp,
+    NtpClock, ReceiverStats, ReportBlock, RtcpPacket, RtpPacket, SenderStats, is_rtcp, report_head,
 };
 use crate::call::media::session::Outgoing;
 use crate::call::media::srtp::SrtpError;
