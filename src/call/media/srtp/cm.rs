@@ -1,8 +1,7 @@
 //! AES counter mode (RFC 3711 §4.1.1, RFC 6188) and HMAC-SHA1 (RFC 3711 §4.2.1).
 //!
 //! HMAC-SHA1 is the slow half of these suites. Where the processor allows, both run in one
-//! stitched pass (`stitched_x86.rs`); elsewhere, and for what that pass leaves at either end
-//! of a packet, RustCrypto's `ctr` and `sha1` do it in two.
+//! stitched pass (`stitched_x86.rs`); elsewhere RustCrypto's `ctr` and `sha1` do it in two.
 
 use aes::cipher::KeyInit;
 use aes::{Aes128, Aes256};
@@ -96,11 +95,6 @@ impl CmTransform {
         self.salt ^ (u128::from(ssrc) << 64) ^ (index << 16)
     }
 
-    /// The full 160-bit HMAC-SHA1 over `data || trailer`.
-    pub(super) fn tag(&self, data: &[u8], trailer: &[u8]) -> [u8; 20] {
-        self.mac.tag(data, trailer)
-    }
-
     /// Encrypts `packet[at..]` for packet `index` of `ssrc` and returns the HMAC of the
     /// result followed by `trailer` (the ROC, or SRTCP's E||index).
     pub(super) fn seal(
@@ -147,7 +141,7 @@ impl CmTransform {
 
     /// Constant-time check of a truncated tag.
     pub(super) fn verify(&self, data: &[u8], trailer: &[u8], tag: &[u8]) -> Result<(), SrtpError> {
-        check_tag(&self.tag(data, trailer), tag)
+        check_tag(&self.mac.tag(data, trailer), tag)
     }
 }
 
